@@ -1,0 +1,65 @@
+"""Reproducibility and hardware: seeding, device choice and an environment report."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+
+import numpy as np
+import torch
+
+__all__ = ["seed_everything", "device", "environment_report"]
+
+
+def seed_everything(seed: int = 0) -> torch.Generator:
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and CUDA) with ``seed``.
+
+    Returns a fresh ``torch.Generator`` seeded with the same value, for code that wants
+    its own random stream (a DataLoader's shuffling, say) independent of the global one.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an int, got {seed!r}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (the legacy global RNG, which old code still uses)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return torch.Generator().manual_seed(seed)
+
+
+def device(prefer: str | None = None) -> torch.device:
+    """The best available device: CUDA, then Apple's MPS, then the CPU.
+
+    ``prefer`` forces one of ``"cuda"``, ``"mps"`` or ``"cpu"``; asking for a device this
+    machine lacks raises a ``ValueError`` that says what is available.
+    """
+    available = ["cpu"]
+    if torch.backends.mps.is_available():
+        available.insert(0, "mps")
+    if torch.cuda.is_available():
+        available.insert(0, "cuda")
+    if prefer is None:
+        return torch.device(available[0])
+    if prefer not in ("cuda", "mps", "cpu"):
+        raise ValueError(f"prefer must be 'cuda', 'mps', 'cpu' or None, got {prefer!r}")
+    if prefer not in available:
+        raise ValueError(f"device {prefer!r} is not available here; available: {available}")
+    return torch.device(prefer)
+
+
+def environment_report() -> str:
+    """A short, stable description of the software and hardware a notebook runs on."""
+    import matplotlib
+
+    dev = device()
+    lines = [
+        f"python     {sys.version.split()[0]} ({platform.system()})",
+        f"torch      {torch.__version__}",
+        f"numpy      {np.__version__}",
+        f"matplotlib {matplotlib.__version__}",
+        f"device     {dev}" + (f" ({torch.cuda.get_device_name(0)})" if dev.type == "cuda" else ""),
+        f"threads    {torch.get_num_threads()} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')})",
+    ]
+    return "\n".join(lines)

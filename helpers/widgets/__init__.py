@@ -1,0 +1,159 @@
+"""The explorers: thin ipywidgets wiring of sliders to the pure functions of the course.
+
+Every explorer is an ``Explorer``: a dict of named controls, one matplotlib ``Figure``
+drawn off-screen (Agg) and shown as a PNG in an ``ipywidgets.Image``, and a message line.
+Moving a control calls ``draw`` with the current values and re-renders the PNG, so
+
+* unit tests drive an explorer from code: ``ex.controls["lr"].value = 0.1`` then inspect
+  ``ex.fig`` (line data, titles) or ``ex.message.value``;
+* nbval sees a stable one-line text/plain for the cell (``Explorer: ...``), while the
+  widget JSON (skipped by nbval) carries the live view;
+* ``ex.timings_ms`` records the kernel-side cost of every update (draw + PNG render),
+  which the benchmarks read.
+
+A chapter's explorers live in ``helpers.widgets.<topic>``. Nothing imports this package
+except notebooks, tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["Explorer"]
+
+
+class Explorer:
+    """Base class: subclasses build controls and a figure, then implement ``draw``.
+
+    ``draw(**values)`` updates ``self.fig`` in place (set line data, titles, ...) from the
+    current control values; it may write a note for the learner with ``self.say(text)``.
+    An exception inside ``draw`` never reaches the learner as a traceback storm: it is
+    shown in the message line (prefixed ``Error:``) and kept in ``self.last_error``.
+    """
+
+    #: a short name shown in the text/plain of the explorer's cell output
+    title = "explorer"
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        *,
+        figsize: tuple[float, float] = (7.0, 3.6),
+        dpi: int = 80,
+        ncols: int = 1,
+        nrows: int = 1,
+        columns: int = 3,
+    ) -> None:
+        self.controls: dict[str, widgets.ValueWidget] = dict(controls)
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        axes = self.fig.subplots(nrows, ncols, squeeze=False)
+        self.axes = [ax for row in axes for ax in row]
+        self.ax = self.axes[0]
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{int(figsize[0] * dpi)}px")
+        )
+        self.message = widgets.HTML(value="")
+        self.timings_ms: list[float] = []
+        self.last_error: str | None = None
+        self._note = ""
+        self._holding = False
+        self._layout_pending = True
+        rows = [
+            list(self.controls.values())[i : i + columns]
+            for i in range(0, len(self.controls), columns)
+        ]
+        self.widget = widgets.VBox(
+            [widgets.VBox([widgets.HBox(r) for r in rows]), self.message, self.image]
+        )
+        self.widget.add_class("course-explorer")
+        self.setup()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    # -- for subclasses -------------------------------------------------------------
+    def setup(self) -> None:
+        """Create the figure's artists once (lines, images); ``draw`` then updates them."""
+
+    def draw(self, **values: Any) -> None:
+        raise NotImplementedError
+
+    def say(self, text: str) -> None:
+        """A one-line note under the controls (a divergence, an invalid combination)."""
+        self._note = text
+
+    # -- machinery ------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once and redraw once."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown controls {sorted(unknown)}; this explorer has {sorted(self.controls)}"
+            )
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def _on_change(self, _change: dict) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from the current values and re-render the PNG; records the time taken."""
+        start = time.perf_counter()
+        self._note = ""
+        try:
+            self.draw(**self.values)
+            self.last_error = None
+        except Exception as err:  # shown to the learner, kept for tests
+            self.last_error = "".join(traceback.format_exception_only(type(err), err)).strip()
+            self._note = f"Error: {self.last_error}"
+        self.message.value = self._note
+        self.image.value = self.render_png()
+        self.timings_ms.append((time.perf_counter() - start) * 1000.0)
+
+    def render_png(self) -> bytes:
+        """The figure as PNG bytes (Agg), without a timestamp in the metadata.
+
+        The layout (constrained) is solved on the first render only and then frozen: it
+        costs about 20 ms a draw, half the update budget. Call ``relayout()`` after a
+        change that moves labels (a new title length, other tick labels).
+        """
+        buf = io.BytesIO()
+        self.fig.canvas.print_png(buf, metadata={"Software": None})
+        if self._layout_pending:
+            self.fig.set_layout_engine("none")
+            self._layout_pending = False
+        return buf.getvalue()
+
+    def relayout(self) -> None:
+        """Solve the layout again on the next render (then freeze it again)."""
+        self.fig.set_layout_engine("constrained")
+        self._layout_pending = True
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.controls)
+        return f"Explorer: {self.title} (controls: {names})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        data = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        data["text/plain"] = repr(self)
+        return data

@@ -1,0 +1,70 @@
+"""The Explorer base class: controls drive draw(), errors are shown not raised."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from helpers.widgets import Explorer
+
+
+class Line(Explorer):
+    title = "line"
+
+    def setup(self):
+        self.x = np.linspace(-1, 1, 50)
+        (self.line,) = self.ax.plot(self.x, self.x)
+
+    def draw(self, a, b):
+        if a == 0:
+            raise ZeroDivisionError("a must not be 0")
+        self.line.set_ydata(self.x / a + b)
+        if abs(a) < 1:
+            self.say("steep: |a| < 1")
+
+
+def make():
+    return Line(
+        {
+            "a": widgets.FloatSlider(value=1.0, min=-2, max=2, step=0.5),
+            "b": widgets.FloatSlider(value=0.0, min=-1, max=1),
+        }
+    )
+
+
+def test_moving_a_control_redraws_the_figure_and_image():
+    ex = make()
+    png, ydata = bytes(ex.image.value), ex.line.get_ydata().copy()
+    assert png.startswith(b"\x89PNG")
+    ex.controls["a"].value = 2.0
+    assert not np.allclose(ex.line.get_ydata(), ydata)
+    assert bytes(ex.image.value) != png
+    assert len(ex.timings_ms) == 2 and ex.last_error is None
+
+
+def test_set_updates_several_controls_with_one_redraw():
+    ex = make()
+    ex.set(a=-2.0, b=0.5)
+    np.testing.assert_allclose(ex.line.get_ydata(), ex.x / -2.0 + 0.5)
+    assert len(ex.timings_ms) == 2
+    with pytest.raises(ValueError, match="unknown controls"):
+        ex.set(c=1)
+
+
+def test_errors_and_notes_are_shown_in_the_message_line():
+    ex = make()
+    ex.controls["a"].value = 0.0
+    assert ex.last_error.startswith("ZeroDivisionError")
+    assert ex.message.value.startswith("Error: ")
+    ex.controls["a"].value = 0.5
+    assert ex.last_error is None and ex.message.value == "steep: |a| < 1"
+    ex.controls["a"].value = 1.5
+    assert ex.last_error is None and ex.message.value == ""
+
+
+def test_text_plain_is_a_stable_one_liner():
+    ex = make()
+    bundle = ex._repr_mimebundle_()
+    assert bundle["text/plain"] == "Explorer: line (controls: a, b)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle
