@@ -14,7 +14,15 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["to_numpy", "new_axes", "curves", "history", "image_grid", "confusion_matrix"]
+__all__ = [
+    "ArrayLike",
+    "to_numpy",
+    "new_axes",
+    "curves",
+    "history",
+    "image_grid",
+    "confusion_matrix",
+]
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
 
