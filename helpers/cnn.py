@@ -1,0 +1,169 @@
+r"""The chapter-9 models: a small digit CNN and an MLP of similar size, and their tools.
+
+The CNN stacks the notes' typical block, Convolution -> BatchNorm -> ReLU -> Pooling,
+
+.. math::
+
+    x \xrightarrow{\text{conv}} z \xrightarrow{\text{BN}} y
+      \xrightarrow{\text{ReLU}} h \xrightarrow{\text{max pool}} p,
+
+twice on the 8x8 digits (8x8 -> 4x4 -> 2x2), then one linear layer maps the flattened
+maps to the 10 class scores. The MLP flattens the 64 pixels and uses one hidden layer,
+sized so that both models have about the same number of parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+__all__ = [
+    "conv_block",
+    "DigitCNN",
+    "MLP",
+    "count_parameters",
+    "conv_vs_dense_parameters",
+    "predict",
+    "confusion_counts",
+]
+
+
+def conv_block(c_in: int, c_out: int, *, kernel_size: int = 3, pool: int = 2) -> nn.Sequential:
+    """Conv (padding keeps the size) -> BatchNorm -> ReLU -> MaxPool: the notes' block."""
+    for name, value in (("c_in", c_in), ("c_out", c_out), ("pool", pool)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size % 2 != 1:
+        raise ValueError(
+            f"kernel_size must be an odd positive int (so padding keeps the size), got {kernel_size!r}"
+        )
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, kernel_size, padding=kernel_size // 2),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(),
+        nn.MaxPool2d(pool),
+    )
+
+
+class DigitCNN(nn.Module):
+    """Two conv blocks (8x8 -> 4x4 -> 2x2) and a linear classifier, for (N, 1, 8, 8) digits.
+
+    ``channels`` are the feature maps of the two blocks (16 and 32: 6,186 parameters).
+    """
+
+    def __init__(
+        self, channels: Sequence[int] = (16, 32), n_classes: int = 10, size: int = 8
+    ) -> None:
+        super().__init__()
+        channels = tuple(channels)
+        if not channels or any(
+            isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in channels
+        ):
+            raise ValueError(
+                f"channels must be a non-empty sequence of positive ints, got {channels!r}"
+            )
+        if size % (2 ** len(channels)) != 0:
+            raise ValueError(
+                f"size {size} must be divisible by 2**{len(channels)} (one 2x2 pooling per block)"
+            )
+        if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
+            raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
+        c_ins = (1, *channels[:-1])
+        self.features = nn.Sequential(
+            *(conv_block(a, b) for a, b in zip(c_ins, channels, strict=True))
+        )
+        side = size // 2 ** len(channels)
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(channels[-1] * side * side, n_classes)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
+
+    @torch.no_grad()
+    def first_maps(self, x: torch.Tensor) -> torch.Tensor:
+        """Feature maps of the first block after ReLU, before pooling: (N, C_1, 8, 8)."""
+        was_training = self.training
+        self.eval()
+        try:
+            block = self.features[0]
+            return block[2](block[1](block[0](x)))
+        finally:
+            self.train(was_training)
+
+
+class MLP(nn.Module):
+    """Flatten -> Linear(n_in, hidden) -> ReLU -> Linear(hidden, n_classes)."""
+
+    def __init__(self, n_in: int = 64, hidden: int = 82, n_classes: int = 10) -> None:
+        super().__init__()
+        for name, value in (("n_in", n_in), ("hidden", hidden), ("n_classes", n_classes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        self.net = nn.Sequential(
+            nn.Flatten(), nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """The number of learnable scalars (entries of parameters with requires_grad)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def conv_vs_dense_parameters(C: int, H: int, W: int, K: int, F: int) -> dict[str, int]:
+    r"""Parameters of a conv layer and of a dense layer with the same input and output.
+
+    A conv layer with K kernels of F x F x C (stride 1, 'same' padding) on a (C, H, W)
+    input has :math:`K(F^2 C + 1)` parameters, whatever H and W. A dense layer that maps
+    the same C·H·W inputs to the same K·H·W outputs has :math:`(CHW + 1)\,KHW`: every output
+    sees every input (no local connectivity) with its own weights (no weight sharing).
+    """
+    for name, value in (("C", C), ("H", H), ("W", W), ("K", K), ("F", F)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return {"conv": K * (F * F * C + 1), "dense": (C * H * W + 1) * K * H * W}
+
+
+@torch.no_grad()
+def predict(
+    model: nn.Module, loader: DataLoader, *, device: torch.device | str | None = None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """All inputs, targets and argmax predictions of ``model`` over ``loader`` (on the CPU)."""
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    xs, ys, preds = [], [], []
+    try:
+        for x, y in loader:
+            xs.append(x)
+            ys.append(y)
+            preds.append(model(x.to(device)).argmax(dim=1).cpu())
+    finally:
+        model.train(was_training)
+    if not xs:
+        raise ValueError("the loader yielded no samples")
+    return torch.cat(xs), torch.cat(ys), torch.cat(preds)
+
+
+def confusion_counts(
+    y_true: torch.Tensor, y_pred: torch.Tensor, n_classes: int = 10
+) -> torch.Tensor:
+    """Counts M[t, p] of samples of true class t predicted as p (rows: true class)."""
+    y_true, y_pred = torch.as_tensor(y_true).long(), torch.as_tensor(y_pred).long()
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(
+            f"y_true and y_pred must be 1-D of equal length, got {tuple(y_true.shape)} and {tuple(y_pred.shape)}"
+        )
+    if len(y_true) and (
+        min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= n_classes
+    ):
+        raise ValueError(f"labels must lie in [0, {n_classes - 1}]")
+    return torch.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes).view(
+        n_classes, n_classes
+    )
