@@ -68,3 +68,30 @@ def test_text_plain_is_a_stable_one_liner():
     bundle = ex._repr_mimebundle_()
     assert bundle["text/plain"] == "Explorer: line (controls: a, b)"
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+class BlitLine(Line):
+    title = "blitted line"
+
+    def dynamic_artists(self):
+        return [self.line]
+
+
+def test_blitting_matches_a_full_redraw_pixel_for_pixel():
+    import io
+
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGBA"))
+
+    full, blit = make(), BlitLine(dict(make().controls))
+    for a in (2.0, -1.5, 1.0):
+        full.set(a=a, b=0.3)
+        blit.set(a=a, b=0.3)
+        assert blit._background is not None
+        diff = np.abs(pixels(full.image.value).astype(int) - pixels(blit.image.value).astype(int))
+        assert (diff.max(axis=-1) > 0).mean() < 0.001  # anti-aliased crossings at most
+    blit.invalidate()
+    blit.set(a=1.5)
+    assert blit._background is not None and blit.last_error is None
