@@ -95,3 +95,15 @@ def test_blitting_matches_a_full_redraw_pixel_for_pixel():
     blit.invalidate()
     blit.set(a=1.5)
     assert blit._background is not None and blit.last_error is None
+
+
+def test_a_render_error_is_shown_not_raised():
+    ex = make()
+
+    def broken():
+        raise RuntimeError("renderer exploded")
+
+    ex.render_png = broken
+    ex.controls["b"].value = 0.5
+    assert ex.last_error == "RuntimeError: renderer exploded"
+    assert ex.message.value.startswith("Error: RuntimeError")

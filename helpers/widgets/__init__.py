@@ -129,8 +129,15 @@ class Explorer:
         except Exception as err:  # shown to the learner, kept for tests
             self.last_error = "".join(traceback.format_exception_only(type(err), err)).strip()
             self._note = f"Error: {self.last_error}"
+        try:
+            png = self.render_png()
+        except Exception as err:  # a drawing bug: say so instead of a traceback
+            self.last_error = "".join(traceback.format_exception_only(type(err), err)).strip()
+            self._note = f"Error: {self.last_error}"
+            png = b""
         self.message.value = self._note
-        self.image.value = self.render_png()
+        if png:
+            self.image.value = png
         self.timings_ms.append((time.perf_counter() - start) * 1000.0)
 
     def dynamic_artists(self) -> list[Artist]:
