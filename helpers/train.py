@@ -151,6 +151,10 @@ class _LivePlot:
             self.fig.set_layout_engine("none")
             self.frozen = True
         self.image.value = buf.getvalue()
+        # self-throttle: on a slow or busy machine keep redraws under ~10 % of the time
+        spent = time.perf_counter() - now
+        self.last = time.perf_counter()
+        self.every = max(self.every, 10.0 * spent)
 
 
 def _in_notebook() -> bool:
