@@ -56,7 +56,7 @@ test: $(STAMP)
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(MAKE) --no-print-directory test-browser; fi
 
 test-browser: $(STAMP)
-	$(PY) -m pytest -m browser tests/browser
+	$(PY) -m pytest -m browser -n 2 --dist load -rP tests/browser
 
 # Re-execute every notebook in place from a fresh kernel: committed outputs always come
 # from one clean top-to-bottom run. NB=notebooks/03_activation_functions.ipynb for one.
@@ -64,7 +64,8 @@ NB ?= $(sort $(wildcard notebooks/*.ipynb))
 notebooks: $(STAMP)
 	@for nb in $(NB); do echo "== $$nb"; \
 		IPYTHONDIR=$(TEST_IPYTHONDIR) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 figures: $(STAMP)

@@ -482,6 +482,9 @@ def bench_sequence_models() -> list[Row]:
 MODEL_BENCHES: list[Callable[[], list[Row]]] = [bench_cnn, bench_sequence_models]
 
 ALL_PARTS = ["notebooks", "explorers", "models", "overhead", "make-test", "cold"]
+#: the default run stays under 10 minutes on 2 cores; ``make test`` (about 6 minutes) and
+#: the cold set-up (about 2) are measured with ``--only make-test cold``
+DEFAULT_PARTS = ["notebooks", "explorers", "models", "overhead"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -491,7 +494,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="notebook runs per notebook (median)")
     parser.add_argument("--moves", type=int, default=50, help="moves across each slider's range")
     parser.add_argument(
-        "--only", nargs="+", choices=ALL_PARTS, default=ALL_PARTS, help="parts to run"
+        "--only",
+        nargs="+",
+        choices=ALL_PARTS,
+        default=DEFAULT_PARTS,
+        help="parts to run (default: notebooks explorers models overhead)",
     )
     parser.add_argument("--notebooks", nargs="*", help="substrings of notebook names to run")
     parser.add_argument("--overhead-epochs", type=int, default=10)

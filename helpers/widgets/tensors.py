@@ -54,6 +54,10 @@ class SamplingExplorer(Explorer):
         self.ax.set_xlabel("value")
         self.ax.legend(loc="upper right")
 
+    def dynamic_artists(self) -> list:
+        """Blitting: the bars, the density and the title change; the axes stay."""
+        return [*self.bars, self.density, self.ax.title]
+
     def draw(self, sampler: str, n: int, seed: int) -> None:
         gen = torch.Generator().manual_seed(seed)
         samples = (torch.rand if sampler == "rand" else torch.randn)(n, generator=gen).numpy()
