@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 __all__ = [
     "ArrayLike",
+    "bare",
     "to_numpy",
     "new_axes",
     "curves",
@@ -39,6 +40,16 @@ def new_axes(ax: Axes | None = None, figsize: tuple[float, float] | None = None)
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def bare(ax: Axes) -> Axes:
+    """No ticks, grid or frame: the right look for an image."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     return ax
 
 

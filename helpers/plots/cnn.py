@@ -13,18 +13,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from helpers.plots import ArrayLike, new_axes, to_numpy
+from helpers.plots import ArrayLike, bare, new_axes, to_numpy
 
 __all__ = ["as_hwc", "images", "maps", "matrix", "rgb_channels"]
-
-
-def _bare(ax: Axes) -> None:
-    """No ticks, grid or frame: the right look for an image."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
 
 
 def as_hwc(image: ArrayLike) -> np.ndarray:
@@ -66,7 +57,7 @@ def images(
             if colorbar:
                 fig.colorbar(im, ax=ax, shrink=0.8)
         ax.set_title(title, fontsize=9)
-        _bare(ax)
+        bare(ax)
     return axes
 
 
@@ -164,7 +155,7 @@ def matrix(
         ax.imshow(a, cmap=cmap, vmin=-lim, vmax=lim)
     else:
         ax.imshow(a, cmap=cmap, vmax=vmax)
-    _bare(ax)
+    bare(ax)
     lo, hi = float(a.min()), float(a.max())
     mid = (lo + hi) / 2
     dark_high = cmap.endswith("_r") or cmap in ("Greys", "Blues", "Reds", "Greens")

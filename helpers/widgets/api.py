@@ -21,10 +21,10 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from helpers.api_tour import conv2d_shapes, pool_output_size, same_padding
+from helpers.plots import bare
 from helpers.widgets import Explorer
 
 __all__ = ["ConvPoolExplorer", "KERNELS", "PADDINGS", "MODES", "POOLS", "kernel", "photo"]
@@ -59,14 +59,6 @@ def photo(factor: int = 8) -> torch.Tensor:
 
     img = torch.tensor(load_sample_image("china.jpg")).permute(2, 0, 1).double() / 255.0
     return F.avg_pool2d(img[None], factor)[0]
-
-
-def _bare(ax: Axes) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
 
 
 def _show(im: Any, a: np.ndarray) -> None:
@@ -135,7 +127,7 @@ class ConvPoolExplorer(Explorer):
     def setup(self) -> None:
         Hm, Wm = self.H + 2 * self.margin, self.W + 2 * self.margin
         for ax in self.axes:
-            _bare(ax)
+            bare(ax)
             ax.set_xlim(-0.5, Wm - 0.5)
             ax.set_ylim(Hm - 0.5, -0.5)
         ax_in, ax_conv, ax_pool = self.axes
