@@ -112,7 +112,7 @@ class _LivePlot:
 
         self.every = every
         # fixed margins, no layout engine: solving a layout costs more than drawing
-        self.fig = Figure(figsize=(8.0, 2.8), dpi=72)
+        self.fig = Figure(figsize=(8.0, 2.8), dpi=72, layout="none")  # not the style's engine
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.9, wspace=0.2)
         FigureCanvasAgg(self.fig)
         axes = self.fig.subplots(1, 2 if accuracy else 1, squeeze=False)[0]

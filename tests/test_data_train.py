@@ -127,3 +127,25 @@ def test_evaluate_restores_mode_and_rejects_bad_epochs():
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match="epochs"):
             train.fit(model, loader, epochs=bad, optimizer=opt, progress=False)
+
+
+def test_live_plot_draws_without_warnings_under_the_course_style(capsys):
+    """A warning in the live plot lands on stderr in every training cell (strict nbval)."""
+    import warnings
+
+    import matplotlib
+
+    from helpers import style
+
+    with matplotlib.rc_context():
+        style.use()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            live = train._LivePlot(every=0.0, accuracy=True)
+            hist = train.History(
+                train_loss=[1.0, 0.5], val_loss=[1.1, 0.7], val_accuracy=[0.5, 0.8]
+            )
+            live.update(hist, force=True)
+            live.update(hist, force=True)  # the same epoch is not drawn twice
+    assert bytes(live.image.value).startswith(b"\x89PNG")
+    assert live.drawn_epochs == 2
