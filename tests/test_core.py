@@ -159,6 +159,12 @@ def test_history_and_confusion_and_grid():
     assert len(ax.texts) == 3
     axes = plots.image_grid(torch.rand(5, 1, 8, 8), titles=list("abcde"), ncols=3)
     assert len(axes) == 6 and axes[0].get_title() == "a"
+    lo, hi = (
+        plots.image_grid(torch.randn(2, 3, 3), symmetric=True, cmap="RdBu_r")[1]
+        .images[0]
+        .get_clim()
+    )
+    assert lo == -hi > -float("inf")
     with pytest.raises(ValueError, match="square"):
         plots.confusion_matrix(np.ones((2, 3)))
     with pytest.raises(ValueError, match="titles"):

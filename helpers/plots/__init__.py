@@ -122,8 +122,13 @@ def image_grid(
     cmap: str = "gray_r",
     size: float = 1.1,
     fig: Figure | None = None,
+    symmetric: bool = False,
 ) -> np.ndarray:
-    """Show a batch of images (N, H, W), (N, 1, H, W) or (N, 3, H, W); returns the axes."""
+    """Show a batch of images (N, H, W), (N, 1, H, W) or (N, 3, H, W); returns the axes.
+
+    ``symmetric=True`` centres each image's colour scale on 0 (for a diverging ``cmap``):
+    the right view for kernels and weights, whose sign matters.
+    """
     imgs = to_numpy(images)
     if imgs.ndim == 4 and imgs.shape[1] in (1, 3):
         imgs = imgs[:, 0] if imgs.shape[1] == 1 else imgs.transpose(0, 2, 3, 1)
@@ -141,7 +146,8 @@ def image_grid(
     for i, ax in enumerate(axes):
         ax.axis("off")
         if i < len(imgs):
-            ax.imshow(imgs[i], cmap=cmap)
+            lim = (float(np.abs(imgs[i]).max()) or 1.0) if symmetric else None
+            ax.imshow(imgs[i], cmap=cmap, vmin=-lim if lim else None, vmax=lim)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=8)
     return axes

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from helpers.plots import ArrayLike, bare, new_axes, to_numpy
+from helpers.plots import ArrayLike, bare, image_grid, new_axes, to_numpy
 
 __all__ = ["as_hwc", "images", "maps", "matrix", "rgb_channels"]
 
@@ -96,32 +96,14 @@ def maps(
     positive, blue negative): the right view for kernels, whose sign matters.
     """
     a = to_numpy(values)
-    if a.ndim == 4 and a.shape[1] == 1:
-        a = a[:, 0]
-    if a.ndim != 3 or len(a) == 0:
+    if a.ndim not in (3, 4) or (a.ndim == 4 and a.shape[1] != 1) or len(a) == 0:
         raise ValueError(
             f"values must be a non-empty (C, H, W) or (C, 1, H, W) stack, got {a.shape}"
         )
-    if titles is not None and len(titles) != len(a):
-        raise ValueError(f"got {len(titles)} titles for {len(a)} maps")
-    cmap = cmap or ("RdBu_r" if symmetric else "viridis")
-    ncols = max(1, min(ncols, len(a)))
-    nrows = -(-len(a) // ncols)
-    if fig is None:
-        fig = plt.figure(figsize=(size * ncols, size * nrows + (0.22 * nrows if titles else 0)))
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
-    for i, ax in enumerate(axes):
-        ax.axis("off")
-        if i >= len(a):
-            continue
-        if symmetric:
-            lim = float(np.abs(a[i]).max()) or 1.0
-            ax.imshow(a[i], cmap=cmap, vmin=-lim, vmax=lim)
-        else:
-            ax.imshow(a[i], cmap=cmap)
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=8)
-    return axes
+    return image_grid(
+        a, titles, ncols=ncols, cmap=cmap or ("RdBu_r" if symmetric else "viridis"),
+        size=size, fig=fig, symmetric=symmetric,
+    )  # fmt: skip
 
 
 def matrix(
