@@ -14,14 +14,14 @@ def test_explorer_shows_the_formula_and_moves_the_window():
     ex = ConvolutionExplorer(W=7, F=3, S=1, P=1)
     assert repr(ex).startswith("Explorer: convolution explorer")
     assert ex.last_error is None and ex.message.value == ""
-    assert "= ⌊(7 − 3 + 2·1) / 1⌋ + 1 = 7" in ex.fig._suptitle.get_text()
+    assert "= ⌊(7 − 3 + 2·1) / 1⌋ + 1 = 7" in ex.formula.value
     assert ex.controls["position"].max == 48
     png, bounds = bytes(ex.image.value), ex.win.get_bbox().bounds
     ex.controls["position"].value = 10  # row 1, column 3
     assert ex.last_error is None
     assert ex.win.get_bbox().bounds != bounds
     assert ex.win.get_x() == pytest.approx(3 - 0.5) and ex.win.get_y() == pytest.approx(1 - 0.5)
-    assert "y[1, 3]" in ex.fig._suptitle.get_text()
+    assert "y[1, 3]" in ex.formula.value
     assert bytes(ex.image.value) != png
 
 
@@ -37,7 +37,7 @@ def test_output_matches_torch_and_stride_moves_the_window_by_s():
     assert ex.win.get_x() == pytest.approx(2 * j - 0.5) and ex.win.get_y() == pytest.approx(
         2 * i - 0.5
     )
-    assert f"= {ref[i, j]:.3f}" in ex.fig._suptitle.get_text()
+    assert f"= {ref[i, j]:.3f}" in ex.formula.value
 
 
 def test_invalid_combination_shows_a_message_instead_of_raising():
@@ -91,3 +91,38 @@ def test_presets():
     np.testing.assert_allclose(preset_kernel("vertical edge", 3)[0], [-1, 0, 1])
     with pytest.raises(ValueError, match="preset must be one of"):
         preset_kernel("sobel", 3)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_window_moves_are_blitted_and_match_a_full_redraw():
+    ex = ConvolutionExplorer()
+    ex.controls["position"].value = 1  # the first move caches the picture behind the window
+    background = ex._background
+    assert background is not None
+    for position in (10, 48, 0, 24):
+        ex.controls["position"].value = position
+        assert ex._background is background  # only the window and the cell were drawn
+        blitted = _pixels(ex.image.value)
+        ex.invalidate()
+        full = _pixels(ex.render_png())
+        assert np.array_equal(blitted, full), f"position {position} left stale pixels"
+        background = ex._background
+    ex.controls["W"].value = 9  # a new input: the cached picture is stale, all is redrawn
+    assert ex._background is not background
+    assert ex.axes[0].get_title() == "input 9x9, padded to 11x11"
+    assert ex.controls["position"].max == 9 * 9 - 1
+
+
+def test_formula_sits_in_its_own_line_above_the_figure():
+    ex = ConvolutionExplorer()
+    box = ex.widget.children
+    assert box.index(ex.formula) < box.index(ex.image)
+    ex.set(W=3, F=7, P=0)
+    assert "= -3 &lt; 1" in ex.formula.value and "no window fits" in ex.formula.value
