@@ -60,12 +60,13 @@ test-browser: $(STAMP)
 
 # Re-execute every notebook in place from a fresh kernel: committed outputs always come
 # from one clean top-to-bottom run. NB=notebooks/03_activation_functions.ipynb for one.
+# The cells' execution times are kept: the browser tests run the longest notebooks first.
 NB ?= $(sort $(wildcard notebooks/*.ipynb))
 notebooks: $(STAMP)
 	@for nb in $(NB); do echo "== $$nb"; \
 		IPYTHONDIR=$(TEST_IPYTHONDIR) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
-		--ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+		--ExecutePreprocessor.record_timing=True "$$nb" || exit 1; \
 	done
 
 figures: $(STAMP)

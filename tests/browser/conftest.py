@@ -3,7 +3,10 @@
 The server runs on 127.0.0.1 with a random free port and a random token, over a
 throwaway copy of notebooks/ and pic/ (JupyterLab autosaves: the committed notebooks must
 never be overwritten), with throwaway config, runtime, settings and workspace folders, and
-no news or update pop-ups. It is stopped by its process id at the end.
+no news or update pop-ups. It is stopped by its process id at the end. The copied
+notebooks have their outputs cleared, as Edit > Clear Outputs of All Cells would: the
+tests run every cell anyway, and drawing the stored outputs first cost Chromium about a
+CPU second per notebook on a machine where the suite is CPU-bound.
 
 Chromium missing: the tests skip with one line saying how to enable them, unless
 COURSE_REQUIRE_BROWSER=1 (set by .ci/run), which turns that into a failure.
@@ -20,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -34,6 +38,7 @@ CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-gpu-compositing",  # software compositing in-process: ~10 % less CPU here
     "--disable-quic",
     "--disable-background-networking",
     "--disable-component-update",
@@ -79,11 +84,22 @@ def _browser_or_skip() -> None:
     pytest.skip(line)
 
 
+def _without_outputs(path: pathlib.Path) -> dict:
+    """The notebook at ``path`` with no outputs, execution counts or stored widget state."""
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    nb["metadata"].pop("widgets", None)
+    return nb
+
+
 class Lab:
     """A running JupyterLab: its URL, token, and REST helpers."""
 
     def __init__(self, base: str, token: str, root: pathlib.Path, proc: subprocess.Popen) -> None:
         self.base, self.token, self.root, self.proc = base, token, root, proc
+        self._shutting_down: list[threading.Thread] = []
 
     def api(self, path: str, method: str = "GET") -> object:
         req = urllib.request.Request(
@@ -96,10 +112,29 @@ class Lab:
         return json.loads(body) if body else None
 
     def shutdown_kernels(self) -> None:
+        """Shut down every session and kernel (and wait for those shutting down already)."""
+        for thread in self._shutting_down:
+            thread.join(timeout=30)
         for session in self.api("sessions"):
             self.api(f"sessions/{session['id']}", method="DELETE")
         for kernel in self.api("kernels"):
             self.api(f"kernels/{kernel['id']}", method="DELETE")
+
+    def shutdown_in_background(self, nb_path: str) -> None:
+        """Shut down the kernel of ``nb_path`` without waiting: the server takes a second
+        or two to stop a kernel, time the next notebook can use."""
+        ids = [s["id"] for s in self.api("sessions") if s["path"] == nb_path]
+
+        def stop() -> None:
+            for session_id in ids:
+                try:
+                    self.api(f"sessions/{session_id}", method="DELETE")
+                except OSError:  # gone already, or the server is stopping
+                    pass
+
+        thread = threading.Thread(target=stop, daemon=True)
+        thread.start()
+        self._shutting_down.append(thread)
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +142,9 @@ def lab(tmp_path_factory):
     _browser_or_skip()
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "course"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "notebooks").mkdir(parents=True)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        (root / "notebooks" / path.name).write_text(json.dumps(_without_outputs(path)))
     if (ROOT / "pic").exists():
         shutil.copytree(ROOT / "pic", root / "pic")
     settings = tmp / "settings"
@@ -169,6 +206,21 @@ def browser(lab):
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def page(lab, browser):
+    """One JupyterLab page for the whole session: notebooks are opened and closed in it.
+
+    Loading the JupyterLab app costs Chromium about 4 CPU seconds; a page per notebook
+    paid that eleven times on a 2-core machine. The viewport is modest (software
+    rendering costs by the pixel) but wide enough for an explorer's three sliders a row."""
+    context = browser.new_context(viewport={"width": 1100, "height": 760})
+    page = context.new_page()
+    page.goto(f"{lab.base}/lab/workspaces/course-browser-tests?reset&token={lab.token}")
+    page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")
