@@ -101,23 +101,35 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)))
 
 
-def test_window_moves_are_blitted_and_match_a_full_redraw():
+def test_moves_are_blitted_over_the_kernel_panel_and_match_a_full_redraw():
     ex = ConvolutionExplorer()
-    ex.controls["position"].value = 1  # the first move caches the picture behind the window
+    ex.controls["position"].value = 1  # the first move caches the picture of the kernel panel
     background = ex._background
     assert background is not None
-    for position in (10, 48, 0, 24):
-        ex.controls["position"].value = position
-        assert ex._background is background  # only the window and the cell were drawn
-        blitted = _pixels(ex.image.value)
-        ex.invalidate()
-        full = _pixels(ex.render_png())
-        assert np.array_equal(blitted, full), f"position {position} left stale pixels"
+
+    def check(moves):
+        nonlocal background
+        for name, value in moves:
+            ex.controls[name].value = value
+            assert ex.last_error is None
+            assert ex._background is background, f"{name}={value} redrew the kernel panel"
+            blitted = _pixels(ex.image.value)
+            ex.invalidate()
+            full = _pixels(ex.render_png())
+            assert np.array_equal(blitted, full), f"{name}={value} left stale pixels"
+            background = ex._background
+
+    check([("position", 10), ("position", 48), ("W", 9), ("S", 2), ("P", 0), ("W", 12)])
+    assert ex.axes[0].get_title() == "input 12x12, padded to 12x12"
+    for name, value in (("F", 5), ("preset", "box blur")):  # a new kernel: all is redrawn
+        ex.controls[name].value = value
+        assert ex._background is not background, f"{name}={value} kept a stale kernel panel"
         background = ex._background
-    ex.controls["W"].value = 9  # a new input: the cached picture is stale, all is redrawn
-    assert ex._background is not background
-    assert ex.axes[0].get_title() == "input 9x9, padded to 11x11"
-    assert ex.controls["position"].max == 9 * 9 - 1
+    assert ex.axes[1].get_title() == "kernel 5x5: box blur"
+    check([("W", 3), ("S", 1)])  # 3 - 5 + 0 < 0: no output, drawn over the kernel panel
+    assert ex.none_text.get_visible() and not ex.win.get_visible()
+    check([("P", 1), ("position", 0)])  # exactly one window fits again
+    assert ex.win.get_visible() and ex.im_out.get_array().shape == (1, 1)
 
 
 def test_formula_sits_in_its_own_line_above_the_figure():

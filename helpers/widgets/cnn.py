@@ -10,8 +10,9 @@ reported in the message line; nothing raises.
 Speed (the budget is 50 ms an update on 2 cores): text is the slowest thing Agg draws (a
 few ms per label), so the two-line formula is HTML, not a figure title, and the figure
 writes numbers only in a kernel of up to 3 x 3; the panels are ``set_axis_off()`` (empty
-axes with hidden ticks still cost about 10 ms a draw); and a move of the position slider
-alone redraws only the window and the output cell over a cached picture of the rest.
+axes with hidden ticks still cost about 10 ms a draw); and the kernel panel (its numbers
+are most of the text) is kept as a cached picture, redrawn only when F or the preset
+changes: a move of W, S, P or the position redraws the input and output panels over it.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class ConvolutionExplorer(Explorer):
         }
         self._digits = {w: _digit(w) for w in range(W_RANGE[0], W_RANGE[1] + 1)}
         self.formula = widgets.HTML(value="")  # the size formula and the current value
-        self._drawn: tuple | None = None  # (W, F, S, P, preset) behind the cached picture
+        self._kernel_drawn: tuple | None = None  # (F, preset) in the cached picture
         super().__init__(controls, figsize=(8.4, 3.1), dpi=80, ncols=3, columns=3)
         controls_box, message, image = self.widget.children
         self.widget.children = (controls_box, self.formula, message, image)
@@ -161,8 +162,12 @@ class ConvolutionExplorer(Explorer):
             _title(ax, title + " 00x00, padded to 00x00")
 
     def dynamic_artists(self) -> list:
-        """The window and the output cell: all that a move of the position slider changes."""
-        return [self.win, self.cell]
+        """Everything but the kernel panel: drawn over a cached picture of that panel."""
+        ax_in, _, ax_out = self.axes
+        return [
+            self.im_in, self.inner, self.win, ax_in.title,
+            self.im_out, self.cell, self.none_text, ax_out.title,
+        ]  # fmt: skip
 
     def _show_formula(self, formula: str, second: str) -> None:
         self.formula.value = (
@@ -182,8 +187,8 @@ class ConvolutionExplorer(Explorer):
 
     def draw(self, W: int, F: int, S: int, P: int, preset: str, position: int) -> None:
         ax_in, ax_k, ax_out = self.axes
-        if self._drawn != (W, F, S, P, preset):  # more than the window moved: draw it all
-            self._drawn = (W, F, S, P, preset)
+        if self._kernel_drawn != (F, preset):  # a new kernel panel: draw the whole figure
+            self._kernel_drawn = (F, preset)
             self.invalidate()
         x = self._digits[W]
         Wp = W + 2 * P
