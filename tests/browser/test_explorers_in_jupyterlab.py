@@ -3,9 +3,9 @@
 For each notebook with explorers: open it (File > Open from Path), Run All Cells through
 the menu, wait for the kernel, check that no cell shows an error and every explorer
 rendered, then move a slider with the keyboard (and change a dropdown where there is one)
-and check that the figure's pixels changed and no error appeared; then File > Close and
-Shut Down Notebook. The key-press-to-new-figure latency is printed per explorer (target:
-median under 300 ms). A screenshot per notebook is saved.
+and check that the figure's pixels changed and no error appeared; then File > Close Tab
+and shut the notebook's kernel down. The key-press-to-new-figure latency is printed per
+explorer (target: median under 300 ms). A screenshot per notebook is saved.
 
 Speed (target: the suite within 3 minutes on 2 cores, two xdist workers): each worker
 keeps one JupyterLab page and opens the notebooks in it, and the notebooks run longest
@@ -157,8 +157,7 @@ def _open(page, lab, nb_path: str) -> None:
 
 def _fold_left_sidebar(page) -> None:
     """Fold the file browser that Open from Path reveals (a click on its open tab): the
-    notebook gets the page's width, and a hidden file browser stops refreshing its listing
-    (that cost Chromium more CPU than anything but the notebook itself)."""
+    notebook gets the page's whole width, and Chromium one panel less to keep drawn."""
     stack = page.locator("#jp-left-stack")
     for _ in range(5):
         if not stack.is_visible():
@@ -208,7 +207,7 @@ def test_explorers_render_and_respond(lab, page, artifacts, path):
     try:
         _open(page, lab, f"notebooks/{path.name}")
         phases.append(time.perf_counter())
-        # clear the stored outputs first, so that every prompt seen afterwards is this run's
+        # clear outputs first (the copy has none), so every prompt seen is this run's
         _menu(page, "Edit", "Clear Outputs of All Cells")
         _menu(page, "Run", "Run All Cells")
         _wait_for_run(page, n_code)
