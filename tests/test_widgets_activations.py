@@ -109,15 +109,13 @@ def test_softmax_explorer_bad_arguments():
 
 @pytest.mark.parametrize("cls", [ActivationExplorer, DepthExplorer, SoftmaxTemperatureExplorer])
 def test_blitted_update_matches_a_full_redraw(cls):
-    import io
-
-    from PIL import Image
+    from pixels import png_pixels
 
     ex = cls()
     name, control = next((n, c) for n, c in ex.controls.items() if hasattr(c, "max"))
     control.value = control.max  # an update drawn over the cached background
-    blitted = np.asarray(Image.open(io.BytesIO(ex.image.value)))
+    blitted = png_pixels(ex.image.value)
     ex.invalidate()
-    full = np.asarray(Image.open(io.BytesIO(ex.render_png())))
+    full = png_pixels(ex.render_png())
     assert blitted.shape == full.shape
     assert np.array_equal(blitted, full), f"{cls.__name__}: moving {name} left stale pixels"

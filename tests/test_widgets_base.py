@@ -78,12 +78,7 @@ class BlitLine(Line):
 
 
 def test_blitting_matches_a_full_redraw_pixel_for_pixel():
-    import io
-
-    from PIL import Image
-
-    def pixels(png):
-        return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGBA"))
+    from pixels import png_pixels as pixels
 
     full, blit = make(), BlitLine(dict(make().controls))
     for a in (2.0, -1.5, 1.0):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from pixels import png_pixels
 
 from helpers.widgets.cnn import PRESETS, ConvolutionExplorer, output_size, preset_kernel
 
@@ -93,14 +94,6 @@ def test_presets():
         preset_kernel("sobel", 3)
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)))
-
-
 def test_moves_are_blitted_over_the_kernel_panel_and_match_a_full_redraw():
     ex = ConvolutionExplorer()
     ex.controls["position"].value = 1  # the first move caches the picture of the kernel panel
@@ -113,9 +106,9 @@ def test_moves_are_blitted_over_the_kernel_panel_and_match_a_full_redraw():
             ex.controls[name].value = value
             assert ex.last_error is None
             assert ex._background is background, f"{name}={value} redrew the kernel panel"
-            blitted = _pixels(ex.image.value)
+            blitted = png_pixels(ex.image.value)
             ex.invalidate()
-            full = _pixels(ex.render_png())
+            full = png_pixels(ex.render_png())
             assert np.array_equal(blitted, full), f"{name}={value} left stale pixels"
             background = ex._background
 
