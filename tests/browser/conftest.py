@@ -1,9 +1,10 @@
-"""A real JupyterLab, served for the whole browser-test session, and headless Chromium.
+"""A real JupyterLab, served for the whole browser-test run, and headless Chromium.
 
 The server runs on 127.0.0.1 with a random free port and a random token, over a
 throwaway copy of notebooks/ and pic/ (JupyterLab autosaves: the committed notebooks must
 never be overwritten), with throwaway config, runtime, settings and workspace folders, and
-no news or update pop-ups. It is stopped by its process id at the end. The copied
+no news or update pop-ups. One server serves both xdist workers; the last worker to
+finish stops it by its process id. The copied
 notebooks have their outputs cleared, as Edit > Clear Outputs of All Cells would: the
 tests run every cell anyway, and drawing the stored outputs first cost Chromium about a
 CPU second per notebook on a machine where the suite is CPU-bound.
@@ -50,10 +51,11 @@ SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
-    # render every cell (no virtual scrolling), so every explorer is in the DOM; start the
-    # notebook's kernel without the "Select Kernel" dialog
+    # JupyterLab's default windowing, as a learner has it: every cell is in the DOM and
+    # Chromium skips style and layout work for cells off screen ("content-visibility");
+    # start the notebook's kernel without the "Select Kernel" dialog
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
-        "windowingMode": "none",
+        "windowingMode": "contentVisibility",
         "autoStartDefaultKernel": True,
     },
 }
@@ -95,10 +97,10 @@ def _without_outputs(path: pathlib.Path) -> dict:
 
 
 class Lab:
-    """A running JupyterLab: its URL, token, and REST helpers."""
+    """A running JupyterLab: its URL, token, process id, and REST helpers."""
 
-    def __init__(self, base: str, token: str, root: pathlib.Path, proc: subprocess.Popen) -> None:
-        self.base, self.token, self.root, self.proc = base, token, root, proc
+    def __init__(self, base: str, token: str, root: pathlib.Path, pid: int) -> None:
+        self.base, self.token, self.root, self.pid = base, token, root, pid
         self._shutting_down: list[threading.Thread] = []
 
     def api(self, path: str, method: str = "GET") -> object:
@@ -111,10 +113,13 @@ class Lab:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
-        """Shut down every session and kernel (and wait for those shutting down already)."""
+    def wait_for_shutdowns(self) -> None:
+        """Wait for the kernel shutdowns this process started."""
         for thread in self._shutting_down:
             thread.join(timeout=30)
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every session and kernel on the server."""
         for session in self.api("sessions"):
             self.api(f"sessions/{session['id']}", method="DELETE")
         for kernel in self.api("kernels"):
@@ -136,11 +141,25 @@ class Lab:
         thread.start()
         self._shutting_down.append(thread)
 
+    def stop(self) -> None:
+        """Shut the kernels down, then stop the server by its process id."""
+        try:
+            self.shutdown_kernels()
+        except OSError:
+            pass
+        os.killpg(self.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                self.api("status")
+            except OSError:
+                return
+            time.sleep(0.2)
+        os.killpg(self.pid, signal.SIGKILL)
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    _browser_or_skip()
-    tmp = tmp_path_factory.mktemp("lab")
+
+def _start_lab(tmp: pathlib.Path) -> dict:
+    """Start JupyterLab over a throwaway copy of the course; return how to reach it."""
     root = tmp / "course"
     (root / "notebooks").mkdir(parents=True)
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -162,17 +181,20 @@ def lab(tmp_path_factory):
         IPYTHONDIR=str(ROOT / "tests" / "ipython"),  # kernels load the network guard
         OMP_NUM_THREADS="1",
     )
-    log = open(tmp / "jupyterlab.log", "w")  # noqa: SIM115 (closed at teardown)
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            "--ServerApp.disable_check_xsrf=False",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    server = Lab(f"http://127.0.0.1:{port}", token, root, proc)
+    log_path = tmp / "jupyterlab.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+                "--ServerApp.disable_check_xsrf=False",
+                # a net for a server that a killed test run left behind
+                "--ServerApp.shutdown_no_activity_timeout=600",
+            ],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    server = Lab(f"http://127.0.0.1:{port}", token, root, proc.pid)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -180,22 +202,45 @@ def lab(tmp_path_factory):
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
+                proc.kill()
                 raise RuntimeError(
-                    "JupyterLab did not start:\n" + (tmp / "jupyterlab.log").read_text()[-3000:]
+                    "JupyterLab did not start:\n" + log_path.read_text()[-3000:]
                 ) from None
             time.sleep(0.3)
+    return {"base": server.base, "token": token, "root": str(root), "pid": proc.pid}
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """One JupyterLab for the whole test run, shared by the xdist workers.
+
+    The first worker to get here starts it; each worker adds itself to the server's user
+    count (in a file, under a lock) and the last one to leave stops it."""
+    _browser_or_skip()
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder the workers of this run have in common
+    info_path, lock = shared / "lab.json", FileLock(str(shared / "lab.json.lock"))
+    with lock:
+        if info_path.exists():
+            info = json.loads(info_path.read_text())
+        else:
+            info = {**_start_lab(shared / "lab"), "users": 0}
+        info["users"] += 1
+        info_path.write_text(json.dumps(info))
+    server = Lab(info["base"], info["token"], pathlib.Path(info["root"]), info["pid"])
     yield server
-    try:
-        server.shutdown_kernels()
-    except OSError:
-        pass
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    server.wait_for_shutdowns()
+    with lock:
+        info = json.loads(info_path.read_text())
+        info["users"] -= 1
+        if info["users"]:
+            info_path.write_text(json.dumps(info))
+        else:
+            info_path.unlink()
+            server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -217,7 +262,8 @@ def page(lab, browser):
     rendering costs by the pixel) but wide enough for an explorer's three sliders a row."""
     context = browser.new_context(viewport={"width": 1100, "height": 760})
     page = context.new_page()
-    page.goto(f"{lab.base}/lab/workspaces/course-browser-tests?reset&token={lab.token}")
+    workspace = f"course-browser-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    page.goto(f"{lab.base}/lab/workspaces/{workspace}?reset&token={lab.token}")
     page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
     yield page
     context.close()

@@ -72,19 +72,26 @@ def test_every_notebook_that_builds_an_explorer_is_covered():
 
 
 def _wait_for_run(page, n_code_cells: int) -> None:
+    """Until every code cell shows its execution count and the kernel is idle; fails at
+    once, with the error's text, should a cell show an error."""
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while time.monotonic() < deadline:
         state = page.evaluate(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-CodeCell .jp-InputArea-prompt')]
+            """(errorTexts) => {
+                const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                const prompts = [...nb.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt')]
                     .map(p => p.textContent.trim());
                 const done = prompts.filter(t => /^\\[\\d+\\]:$/.test(t)).length;
                 const running = prompts.filter(t => t.includes('*')).length;
-                const idle = !!document.querySelector(
-                    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']");
-                return {done, running, idle};
-            }"""
+                const idle = !!nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+                const error = [...nb.querySelectorAll('.jp-OutputArea-output')]
+                    .map(o => o.textContent).find(t => errorTexts.some(e => t.includes(e)));
+                return {done, running, idle, error: error ? error.slice(0, 1500) : null};
+            }""",
+            ERROR_TEXTS,
         )
+        if state["error"]:
+            raise AssertionError(f"a cell shows an error:\n{state['error']}")
         if state["done"] >= n_code_cells and state["running"] == 0 and state["idle"]:
             return
         time.sleep(0.25)
@@ -111,7 +118,13 @@ def _wait_for_kernel(page, lab, nb_path: str) -> None:
 
 
 def _page_errors(page) -> list[str]:
-    text = page.inner_text(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    """Error texts in the notebook's outputs (textContent: cells scrolled out of view
+    count too) and explorer messages that start with "Error:"."""
+    text = page.evaluate(
+        """() => [...document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+            .map(o => o.textContent).join('\\n')"""
+    )
     found = [e for e in ERROR_TEXTS if e in text]
     for msg in page.locator(".course-explorer .widget-html-content").all_inner_texts():
         if msg.strip().startswith("Error:"):
