@@ -244,7 +244,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(lab):
+def browser():
+    """Headless Chromium; launched before the server is asked for, so that a worker
+    waiting for another to start the server has its browser ready meanwhile."""
+    _browser_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -254,7 +257,7 @@ def browser(lab):
 
 
 @pytest.fixture(scope="session")
-def page(lab, browser):
+def page(browser, lab):
     """One JupyterLab page for the whole session: notebooks are opened and closed in it.
 
     Loading the JupyterLab app costs Chromium about 4 CPU seconds; a page per notebook
