@@ -7,9 +7,11 @@ and check that the figure's pixels changed and no error appeared; then File > Cl
 and shut the notebook's kernel down. The key-press-to-new-figure latency is printed per
 explorer (target: median under 300 ms). A screenshot per notebook is saved.
 
-Speed (target: the suite within 3 minutes on 2 cores, two xdist workers): each worker
-keeps one JupyterLab page and opens the notebooks in it, and the notebooks run longest
-first (by the cell times stored in the committed run), so that no long one starts last.
+Speed (target: the suite within 3 minutes on 2 cores, two xdist workers): both workers
+share one JupyterLab server, each keeps one page and opens its notebooks in it, and the
+notebooks run longest first (by the cell times stored in the committed run), so that no
+long one starts last. The suite is CPU-bound: the notebooks' own computing is about half
+of its CPU time, Chromium's drawing of JupyterLab most of the rest.
 """
 
 from __future__ import annotations
