@@ -99,8 +99,8 @@ def _without_outputs(path: pathlib.Path) -> dict:
 class Lab:
     """A running JupyterLab: its URL, token, process id, and REST helpers."""
 
-    def __init__(self, base: str, token: str, root: pathlib.Path, pid: int) -> None:
-        self.base, self.token, self.root, self.pid = base, token, root, pid
+    def __init__(self, base: str, token: str, pid: int) -> None:
+        self.base, self.token, self.pid = base, token, pid
         self._shutting_down: list[threading.Thread] = []
 
     def api(self, path: str, method: str = "GET") -> object:
@@ -147,15 +147,18 @@ class Lab:
             self.shutdown_kernels()
         except OSError:
             pass
-        os.killpg(self.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                self.api("status")
-            except OSError:
-                return
-            time.sleep(0.2)
-        os.killpg(self.pid, signal.SIGKILL)
+        try:
+            os.killpg(self.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    self.api("status")
+                except OSError:
+                    return
+                time.sleep(0.2)
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:  # gone already
+            pass
 
 
 def _start_lab(tmp: pathlib.Path) -> dict:
@@ -189,12 +192,14 @@ def _start_lab(tmp: pathlib.Path) -> dict:
                 f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                 f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                 "--ServerApp.disable_check_xsrf=False",
-                # a net for a server that a killed test run left behind
+                # a net should a killed test run leave the server behind: kernels idle
+                # for 10 minutes are shut down, then the server 10 minutes after its last
+                "--MappingKernelManager.cull_idle_timeout=600",
                 "--ServerApp.shutdown_no_activity_timeout=600",
             ],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    server = Lab(f"http://127.0.0.1:{port}", token, root, proc.pid)
+    server = Lab(f"http://127.0.0.1:{port}", token, proc.pid)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -207,7 +212,7 @@ def _start_lab(tmp: pathlib.Path) -> dict:
                     "JupyterLab did not start:\n" + log_path.read_text()[-3000:]
                 ) from None
             time.sleep(0.3)
-    return {"base": server.base, "token": token, "root": str(root), "pid": proc.pid}
+    return {"base": server.base, "token": token, "pid": proc.pid}
 
 
 @pytest.fixture(scope="session")
@@ -230,7 +235,7 @@ def lab(tmp_path_factory):
             info = {**_start_lab(shared / "lab"), "users": 0}
         info["users"] += 1
         info_path.write_text(json.dumps(info))
-    server = Lab(info["base"], info["token"], pathlib.Path(info["root"]), info["pid"])
+    server = Lab(info["base"], info["token"], info["pid"])
     yield server
     server.wait_for_shutdowns()
     with lock:
