@@ -79,21 +79,19 @@ def _wait_for_run(page, n_code_cells: int) -> None:
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while time.monotonic() < deadline:
         state = page.evaluate(
-            """(errorTexts) => {
+            """() => {
                 const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
                 const prompts = [...nb.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt')]
                     .map(p => p.textContent.trim());
                 const done = prompts.filter(t => /^\\[\\d+\\]:$/.test(t)).length;
                 const running = prompts.filter(t => t.includes('*')).length;
                 const idle = !!nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-                const error = [...nb.querySelectorAll('.jp-OutputArea-output')]
-                    .map(o => o.textContent).find(t => errorTexts.some(e => t.includes(e)));
-                return {done, running, idle, error: error ? error.slice(0, 1500) : null};
-            }""",
-            ERROR_TEXTS,
+                return {done, running, idle};
+            }"""
         )
-        if state["error"]:
-            raise AssertionError(f"a cell shows an error:\n{state['error']}")
+        errors = _output_errors(page)
+        if errors:
+            raise AssertionError(f"a cell shows an error:\n{errors[0]}")
         if state["done"] >= n_code_cells and state["running"] == 0 and state["idle"]:
             return
         time.sleep(0.25)
@@ -119,15 +117,21 @@ def _wait_for_kernel(page, lab, nb_path: str) -> None:
     raise AssertionError(f"no idle kernel for {nb_path} within 90 s")
 
 
-def _page_errors(page) -> list[str]:
-    """Error texts in the notebook's outputs (textContent: cells scrolled out of view
-    count too) and explorer messages that start with "Error:"."""
-    text = page.evaluate(
-        """() => [...document.querySelectorAll(
+def _output_errors(page) -> list[str]:
+    """The open notebook's outputs that show an error text (their first 1,500 characters);
+    read as textContent, so cells scrolled out of view count too."""
+    return page.evaluate(
+        """(errorTexts) => [...document.querySelectorAll(
                 '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
-            .map(o => o.textContent).join('\\n')"""
+            .map(o => o.textContent).filter(t => errorTexts.some(e => t.includes(e)))
+            .map(t => t.slice(0, 1500))""",
+        ERROR_TEXTS,
     )
-    found = [e for e in ERROR_TEXTS if e in text]
+
+
+def _page_errors(page) -> list[str]:
+    """Outputs that show an error, and explorer messages that start with "Error:"."""
+    found = _output_errors(page)
     for msg in page.locator(".course-explorer .widget-html-content").all_inner_texts():
         if msg.strip().startswith("Error:"):
             found.append(msg.strip())
