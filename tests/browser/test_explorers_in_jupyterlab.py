@@ -32,6 +32,38 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 RUN_TIMEOUT_S = 240
 LATENCY_TARGET_MS = 300
 ERROR_TEXTS = ["Error displaying widget", "model not found", "Traceback (most recent call last)"]
+# the open notebook's outputs that show one of the error texts, their first 1,500 characters
+OUTPUT_ERRORS_JS = """(errorTexts) => [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+    .map(o => o.textContent).filter(t => errorTexts.some(e => t.includes(e)))
+    .map(t => t.slice(0, 1500))"""
+# the open notebook's Run All state: its first error output's text (or null), how many code
+# cells show an execution count, how many a "*", whether the kernel is idle
+RUN_STATE_JS = (
+    """(errorTexts) => {
+        const errors = ("""
+    + OUTPUT_ERRORS_JS
+    + """)(errorTexts);
+        const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+        const prompts = [...nb.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt')]
+            .map(p => p.textContent.trim());
+        return {
+            error: errors.length ? errors[0] : null,
+            done: prompts.filter(t => /^\\[\\d+\\]:$/.test(t)).length,
+            running: prompts.filter(t => t.includes('*')).length,
+            idle: !!nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']"),
+        };
+    }"""
+)
+# that state once there is an error or every code cell has run and the kernel is idle
+RUN_OUTCOME_JS = (
+    """([n, errorTexts]) => {
+        const s = ("""
+    + RUN_STATE_JS
+    + """)(errorTexts);
+        return s.error || (s.done >= n && s.running === 0 && s.idle) ? s : false;
+    }"""
+)
 
 
 def stored_explorers(path) -> int:
@@ -75,27 +107,23 @@ def test_every_notebook_that_builds_an_explorer_is_covered():
 
 def _wait_for_run(page, n_code_cells: int) -> None:
     """Until every code cell shows its execution count and the kernel is idle; fails at
-    once, with the error's text, should a cell show an error."""
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    while time.monotonic() < deadline:
-        state = page.evaluate(
-            """() => {
-                const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-                const prompts = [...nb.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt')]
-                    .map(p => p.textContent.trim());
-                const done = prompts.filter(t => /^\\[\\d+\\]:$/.test(t)).length;
-                const running = prompts.filter(t => t.includes('*')).length;
-                const idle = !!nb.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-                return {done, running, idle};
-            }"""
-        )
-        errors = _output_errors(page)
-        if errors:
-            raise AssertionError(f"a cell shows an error:\n{errors[0]}")
-        if state["done"] >= n_code_cells and state["running"] == 0 and state["idle"]:
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"notebook did not finish within {RUN_TIMEOUT_S} s: {state}")
+    once, with the error's text, should a cell show an error. The page polls itself (every
+    250 ms): a poll from here would cost a round trip through Playwright's driver and
+    Chromium's browser process, a few hundred of them per notebook."""
+    try:
+        state = page.wait_for_function(
+            RUN_OUTCOME_JS, arg=[n_code_cells, ERROR_TEXTS], polling=250,
+            timeout=RUN_TIMEOUT_S * 1000,
+        ).json_value()  # fmt: skip
+    except Exception as exc:
+        if type(exc).__name__ != "TimeoutError":  # playwright's, not imported here
+            raise
+        state = page.evaluate(RUN_STATE_JS, ERROR_TEXTS)
+        raise AssertionError(
+            f"notebook did not finish within {RUN_TIMEOUT_S} s: {n_code_cells} code cells, {state}"
+        ) from None
+    if state["error"]:
+        raise AssertionError(f"a cell shows an error:\n{state['error']}")
 
 
 def _wait_for_kernel(page, lab, nb_path: str) -> None:
@@ -120,13 +148,7 @@ def _wait_for_kernel(page, lab, nb_path: str) -> None:
 def _output_errors(page) -> list[str]:
     """The open notebook's outputs that show an error text (their first 1,500 characters);
     read as textContent, so cells scrolled out of view count too."""
-    return page.evaluate(
-        """(errorTexts) => [...document.querySelectorAll(
-                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
-            .map(o => o.textContent).filter(t => errorTexts.some(e => t.includes(e)))
-            .map(t => t.slice(0, 1500))""",
-        ERROR_TEXTS,
-    )
+    return page.evaluate(OUTPUT_ERRORS_JS, ERROR_TEXTS)
 
 
 def _page_errors(page) -> list[str]:
