@@ -55,8 +55,10 @@ test: $(STAMP)
 		$(NBVAL) tests notebooks
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(MAKE) --no-print-directory test-browser; fi
 
+# Without the nbval and anyio plugins, which these tests do not use: importing nbval
+# (nbformat, jsonschema's format checkers) costs each pytest process about 3 s.
 test-browser: $(STAMP)
-	$(PY) -m pytest -m browser -n 2 --dist load -rP tests/browser
+	$(PY) -m pytest -m browser -n 2 --dist load -rP -p no:nbval -p no:anyio tests/browser
 
 # Re-execute every notebook in place from a fresh kernel: committed outputs always come
 # from one clean top-to-bottom run. NB=notebooks/03_activation_functions.ipynb for one.
