@@ -230,8 +230,9 @@ def time_loader(loader: Iterable, epochs: int = 1, keep: list | None = None) -> 
     (``total_s``), the CPU seconds the *calling* process spent (``main_cpu_s``: with
     worker processes, the work they do is not counted) and the number of ``batches``.
     ``keep``, a list, receives every batch (to check afterwards that two loaders gave
-    the same ones). Timings vary from run to run: a notebook shows them only in a cell
-    whose output nbval ignores.
+    the same ones). Timings vary from run to run and machine to machine: a notebook prints
+    them through ``check.measured`` and states as a ``check.claim`` only what holds on any
+    machine.
     """
     epochs = _int("epochs", epochs, 1)
     start, cpu_start = time.perf_counter(), time.process_time()

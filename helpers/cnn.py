@@ -27,6 +27,7 @@ __all__ = [
     "count_parameters",
     "conv_vs_dense_parameters",
     "predict",
+    "hardest",
     "confusion_counts",
 ]
 
@@ -149,6 +150,43 @@ def predict(
     if not xs:
         raise ValueError("the loader yielded no samples")
     return torch.cat(xs), torch.cat(ys), torch.cat(preds)
+
+
+@torch.no_grad()
+def hardest(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    pred: torch.Tensor,
+    k: int,
+    *,
+    device: torch.device | str | None = None,
+) -> torch.Tensor:
+    """Indices of the ``k`` samples the model found hardest: every mistake first.
+
+    Mistakes (``pred != y``) come first, then the correct answers; within each group the
+    samples are ordered by the probability the model gives their true class, lowest first.
+    A fixed ``k`` gives a figure with a fixed number of panels, however many mistakes a
+    run makes (all of them are shown as long as there are at most ``k``).
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(y):
+        raise ValueError(f"k must be an int in [1, {len(y)}], got {k!r}")
+    if not (len(x) == len(y) == len(pred)):
+        raise ValueError(
+            f"x, y and pred must have equal lengths, got {len(x)}, {len(y)}, {len(pred)}"
+        )
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        probs = model(x.to(device)).softmax(dim=1).cpu()
+    finally:
+        model.train(was_training)
+    y, pred = torch.as_tensor(y).long(), torch.as_tensor(pred).long()
+    p_true = probs[torch.arange(len(y)), y].double()
+    # p_true lies in [0, 1]: adding 1 to the correct answers puts every mistake first.
+    order = torch.argsort(p_true + (pred == y).double(), stable=True)
+    return order[:k]
 
 
 def confusion_counts(

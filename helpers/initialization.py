@@ -31,6 +31,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from helpers import check
+
 __all__ = [
     "SCHEMES",
     "ACTIVATIONS",
@@ -445,8 +447,9 @@ def compare_statistic(
 ) -> float:
     r"""Print one row ``name  measured vs expected  |Δ|/SE``; raise if :math:`|Δ| > k\,\mathrm{SE}`.
 
-    Numbers are printed to 4 significant digits (stored notebook outputs must not depend on
-    the last bits of a float).
+    ``expected`` (a formula) is printed to 4 significant digits; ``measured`` and the
+    distance in SE come from this run's draws, whose float32 sums depend on the CPU and the
+    thread count, so they carry ``check.measured``'s mark. The verdict holds everywhere.
 
     Returns :math:`|Δ| / \mathrm{SE}` (``0.0`` when both the difference and the SE are 0).
     A formula error of a few per cent shows up as dozens of standard errors when the
@@ -465,7 +468,8 @@ def compare_statistic(
         z = diff / se
     verdict = "ok" if z <= k else "MISMATCH"
     print(
-        f"{name:<44} {measured:>10.4g} vs {expected:<10.4g} |Δ| = {z:5.2f} SE  {verdict} (≤ {k:g} SE)"
+        f"{name:<44} {check.measured(measured, '>10.4g')} vs {expected:<10.4g} "
+        f"|Δ| = {check.measured(z, '5.2f')} SE  {verdict} (≤ {k:g} SE)"
     )
     if verdict != "ok":
         raise AssertionError(
@@ -858,21 +862,28 @@ def mlp_statistics(
     gain: float = 1.0,
     batch: int = 128,
     seed: int = 0,
+    dtype: torch.dtype = torch.float32,
     **params: object,
 ) -> LayerStats:
     """Per-layer statistics of ``build_mlp(depth, width, ...)`` on standard-normal inputs.
 
     The inputs :math:`x` and the readout :math:`g` are standard normal and come from their
     own generator (seed ``seed + 1``): every scheme and activation sees the same data.
+    The weights, inputs and readout are drawn in float32; ``dtype=torch.float64`` converts
+    them and runs both passes in double precision, so that the statistics do not depend
+    on how a CPU rounds float32 sums (a float64 net also overflows much later).
     """
+    if dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
     model = build_mlp(
         depth, width, activation=activation, scheme=scheme, gain=gain, seed=seed, **params
     )
     batch = _positive_int("batch", batch)
     gen = torch.Generator().manual_seed(seed + 1)
-    x = torch.randn(batch, width, generator=gen)
-    g = torch.randn(batch, width, generator=gen)
-    return propagate(x, mlp_weights(model), activation, g)
+    x = torch.randn(batch, width, generator=gen).to(dtype)
+    g = torch.randn(batch, width, generator=gen).to(dtype)
+    weights = [w.to(dtype) for w in mlp_weights(model)]
+    return propagate(x, weights, activation, g)
 
 
 class DeepMLPProbe:

@@ -10,6 +10,8 @@ import sys
 import numpy as np
 import torch
 
+from helpers.check import measured
+
 __all__ = ["seed_everything", "device", "environment_report"]
 
 
@@ -50,16 +52,26 @@ def device(prefer: str | None = None) -> torch.device:
 
 
 def environment_report() -> str:
-    """A short, stable description of the software and hardware a notebook runs on."""
+    """A short description of the software and hardware a notebook runs on.
+
+    The pinned libraries (numpy, matplotlib) print plainly: a stored notebook that names
+    another version fails its test, which is what a drifted lock should do. What belongs to
+    the machine (Python's patch release and system, torch's build, e.g. ``+cpu`` or
+    ``+cu126``, the device and the thread count) carries ``check.measured``'s mark.
+    """
     import matplotlib
 
     dev = device()
+    name = f"{dev}" + (f" ({torch.cuda.get_device_name(0)})" if dev.type == "cuda" else "")
+    threads = (
+        f"{torch.get_num_threads()} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')})"
+    )
     lines = [
-        f"python     {sys.version.split()[0]} ({platform.system()})",
-        f"torch      {torch.__version__}",
+        f"python     {measured(f'{sys.version.split()[0]} ({platform.system()})')}",
+        f"torch      {measured(torch.__version__)}",
         f"numpy      {np.__version__}",
         f"matplotlib {matplotlib.__version__}",
-        f"device     {dev}" + (f" ({torch.cuda.get_device_name(0)})" if dev.type == "cuda" else ""),
-        f"threads    {torch.get_num_threads()} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')})",
+        f"device     {measured(name)}",
+        f"threads    {measured(threads)}",
     ]
     return "\n".join(lines)

@@ -20,6 +20,8 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
+from helpers import check
+
 __all__ = ["History", "evaluate", "fit"]
 
 
@@ -45,14 +47,21 @@ class History:
         return None
 
     def summary(self) -> str:
-        """One rounded line about the last epoch (no wall times: they vary run to run)."""
+        """One rounded line about the last epoch (no wall times: they vary run to run).
+
+        Losses and accuracies are this run's measurements (their digits follow the CPU, GPU
+        and thread count), so they carry ``check.measured``'s mark; the epoch count does not.
+        """
         if not self.epochs:
             return "no epochs run"
-        parts = [f"epochs {self.epochs}", f"train loss {self.train_loss[-1]:.4f}"]
+        parts = [
+            f"epochs {self.epochs}",
+            f"train loss {check.measured(self.train_loss[-1], '.4f')}",
+        ]
         if self.val_loss:
-            parts.append(f"val loss {self.val_loss[-1]:.4f}")
+            parts.append(f"val loss {check.measured(self.val_loss[-1], '.4f')}")
         if self.val_accuracy:
-            parts.append(f"val accuracy {100 * self.val_accuracy[-1]:.2f} %")
+            parts.append(f"val accuracy {check.measured(100 * self.val_accuracy[-1], '.2f')} %")
         return " | ".join(parts)
 
 

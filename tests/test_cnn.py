@@ -117,3 +117,30 @@ def test_exercises(capsys):
     assert ch09.ex3(2) and not ch09.ex3(1)
     out = capsys.readouterr().out
     assert out.count("correct.") == 4
+
+
+def test_hardest_puts_every_mistake_first_and_has_a_fixed_length():
+    class Fixed(nn.Module):  # returns fixed logits: the model's "probabilities" are known
+        def __init__(self, logits):
+            super().__init__()
+            self.logits = logits
+            self.w = nn.Parameter(torch.zeros(()))
+
+        def forward(self, x):
+            return self.logits + 0 * self.w
+
+    logits = torch.tensor([[4.0, 0.0], [0.0, 1.0], [0.0, 3.0], [0.2, 0.0], [2.0, 0.0]])
+    y = torch.tensor([0, 0, 1, 0, 1])
+    model = Fixed(logits)
+    pred = logits.argmax(dim=1)  # [0, 1, 1, 0, 0]: samples 1 and 4 are mistakes
+    x = torch.zeros(5, 1, 8, 8)
+    order = cnn.hardest(model, x, y, pred, k=5)
+    # mistakes by true-class probability (4: p=0.12, 1: p=0.27), then the correct ones
+    # (3: p=0.55, 2: p=0.95, 0: p=0.98)
+    assert order.tolist() == [4, 1, 3, 2, 0]
+    assert cnn.hardest(model, x, y, pred, k=3).tolist() == [4, 1, 3]
+    assert model.training  # the mode is restored
+    with pytest.raises(ValueError, match="k must be an int"):
+        cnn.hardest(model, x, y, pred, k=0)
+    with pytest.raises(ValueError, match="equal lengths"):
+        cnn.hardest(model, x, y, pred[:3], k=2)

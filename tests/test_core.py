@@ -54,6 +54,12 @@ def test_device_rejects_unknown_or_missing():
 def test_environment_report_names_versions_and_device():
     report = runtime.environment_report()
     assert torch.__version__ in report and "device" in report and "threads" in report
+    lines = dict(line.split(None, 1) for line in report.splitlines())
+    # the machine's part is marked run-specific; the pinned libraries are compared as they are
+    assert lines["device"].startswith("‹" + runtime.device().type) and lines["device"][-1] == "›"
+    assert lines["torch"] == check.measured(torch.__version__)
+    assert lines["threads"].startswith("‹") and lines["python"].startswith("‹")
+    assert lines["numpy"] == np.__version__ and "‹" not in lines["matplotlib"]
 
 
 # -- style ---------------------------------------------------------------------------
@@ -77,8 +83,8 @@ def test_compare_prints_one_aligned_row(capsys):
     check.compare("close", x.double(), x.double() + 3e-8)
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2
-    assert "0 (exact)" in out[0] and "ok" in out[0]
-    assert "< 1e-07" in out[1]
+    assert "‹0 (exact)›" in out[0] and "ok" in out[0]
+    assert "‹< 1e-07›" in out[1]
     assert out[0].index("max|Δ|") == out[1].index("max|Δ|")
 
 
@@ -109,6 +115,58 @@ def test_compare_handles_nan_inf_and_rtol(capsys):
 def test_compare_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         check.compare("bad", **kwargs)
+
+
+def _sanitized(text: str) -> str:
+    """``text`` as the notebook tests see it, through tests/sanitize.cfg."""
+    import pathlib
+    import re
+
+    cfg = (pathlib.Path(__file__).parent / "sanitize.cfg").read_text()
+    for regex, replace in re.findall("^regex: (.*)$\n^replace: (.*)$", cfg, re.M):
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def test_measured_marks_the_number_and_the_tests_mask_only_it():
+    assert check.measured(0.05617, ".4f") == "‹0.0562›"
+    assert check.measured(torch.tensor(357), "d") == "‹357›"
+    assert check.measured("cuda") == "‹cuda›"
+    one = f"epoch 3 | val loss {check.measured(0.0562, '.4f')} | accuracy {check.measured(98.9, '.1f')} %"
+    other = f"epoch 3 | val loss {check.measured(0.46111, '.4f')} | accuracy {check.measured(99.17, '.2f')} %"
+    assert _sanitized(one) == _sanitized(other) == "epoch 3 | val loss‹RUN›| accuracy‹RUN›%"
+    # what is not marked is still compared: the epoch, the unit, a plain number
+    assert _sanitized(one.replace("epoch 3", "epoch 4")) != _sanitized(other)
+    assert _sanitized("loss 0.0562") != _sanitized("loss 0.0561")
+    # padding in a table does not leak the marked number's width
+    assert _sanitized(f"{check.measured(1.5, '.1f'):<12}|") == _sanitized(
+        f"{check.measured(12.25, '.2f'):<12}|"
+    )
+
+
+@pytest.mark.parametrize(
+    "value, spec, match",
+    [
+        ([1.0], "", "value must be a number"),
+        (True, "", "value must be a number"),
+        (torch.ones(2), "", "single number"),
+        ("text", ".2f", "spec applies to numbers only"),
+        (1.5, "d", "does not format"),
+        ("a › b", "", "cannot hold"),
+        ("two\nlines", "", "cannot hold"),
+    ],
+)
+def test_measured_rejects_bad_input(value, spec, match):
+    with pytest.raises(ValueError, match=match):
+        check.measured(value, spec)
+
+
+def test_claim_prints_yes_or_no(capsys):
+    assert check.claim("held-out accuracy >= 98 %", 0.989 >= 0.98) is None
+    check.claim("loss below 0.01", False)
+    assert capsys.readouterr().out == "held-out accuracy >= 98 %: yes\nloss below 0.01: NO\n"
+    with pytest.raises(ValueError, match="statement"):
+        check.claim("  ", True)
 
 
 def test_bound_label():

@@ -95,6 +95,9 @@ def test_fit_learns_records_history_and_is_reproducible():
     assert hist.val_accuracy[-1] >= 0.9
     assert hist.seconds_to(0.0) == hist.seconds[0] and hist.seconds_to(1.01) is None
     assert "val accuracy" in hist.summary()
+    # losses and accuracies are this run's numbers (marked); the epoch count is a fact
+    last = f"{100 * hist.val_accuracy[-1]:.2f}"
+    assert f"val accuracy ‹{last}› %" in hist.summary() and "epochs 8 |" in hist.summary()
     model2, loader2 = _tiny_problem()
     hist2 = train.fit(
         model2,

@@ -286,6 +286,28 @@ def test_overflow_shows_as_non_finite_statistics():
     assert ok.first_nonfinite() is None
 
 
+def test_mlp_statistics_in_float64_uses_the_same_draws():
+    kw = dict(depth=6, width=32, batch=16, seed=3)
+    single = init.mlp_statistics("xavier_normal", "tanh", **kw)
+    double = init.mlp_statistics("xavier_normal", "tanh", dtype=torch.float64, **kw)
+    np.testing.assert_allclose(double.a_var, single.a_var, rtol=1e-5)
+    np.testing.assert_allclose(double.grad_a_var, single.grad_a_var, rtol=1e-5)
+    # the float64 passes are the float32 draws converted, so a model built alike agrees
+    model = init.build_mlp(6, 32, activation="tanh", scheme="xavier_normal", seed=3).double()
+    gen = torch.Generator().manual_seed(4)
+    x, g = (torch.randn(16, 32, generator=gen).double() for _ in range(2))
+    ref = init.propagate(x, init.mlp_weights(model), "tanh", g)
+    np.testing.assert_array_equal(double.a_var, ref.a_var)
+    np.testing.assert_array_equal(double.grad_a_var, ref.grad_a_var)
+    # float64 overflows far later than float32
+    big = dict(depth=30, width=64, batch=8, std=10.0)
+    assert init.mlp_statistics("normal", "relu", **big).first_nonfinite() is not None
+    wide = init.mlp_statistics("normal", "relu", dtype=torch.float64, **big)
+    assert wide.first_nonfinite() is None
+    with pytest.raises(ValueError, match="dtype"):
+        init.mlp_statistics("xavier_normal", "tanh", dtype=torch.float16, **kw)
+
+
 def test_probe_matches_propagate_and_caches():
     probe = init.DeepMLPProbe(max_depth=6, max_width=32, entries=256, min_batch=4)
     st = probe.statistics("kaiming_normal", "relu", 4, 16, 1.5)
