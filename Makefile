@@ -9,7 +9,7 @@ KEY := $(shell cat requirements.txt pyproject.toml 2>/dev/null | sha256sum | cut
 STAMP := $(VENV)/.installed-$(KEY)
 OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 # One BLAS/OpenMP thread per process: two pytest workers on two cores stay fast, and
-# stored notebook outputs are produced with the same thread count that checks them.
+# notebooks are recorded with one thread too (the portability pass checks them with two).
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
@@ -18,7 +18,7 @@ NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 3
 # the network guard (loopback only).
 TEST_IPYTHONDIR := $(CURDIR)/tests/ipython
 
-.PHONY: setup lab test test-unit test-notebooks test-browser lint notebooks figures bench clean
+.PHONY: setup lab test test-unit test-notebooks test-portable test-portable-baseline test-browser lint notebooks figures bench clean
 
 setup: $(STAMP)
 
@@ -47,12 +47,25 @@ test-unit: $(STAMP)
 test-notebooks: $(STAMP)
 	IPYTHONDIR=$(TEST_IPYTHONDIR) $(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks
 
+# Portability: strict nbval again as another CPU and thread count would run it
+# (tests/emulate-cpu caps torch's, numpy's, oneDNN's, MKL's and OpenBLAS's kernels), so an
+# output that holds only on the recording CPU fails on whatever machine runs the tests.
+# The x86-64 baseline with two threads per kernel (one worker: two cores) runs in `make test`;
+# `make test-portable` adds AVX2 with one thread.
+NBVAL_AS = IPYTHONDIR=$(TEST_IPYTHONDIR) tests/emulate-cpu $(1) $(PY) -m pytest \
+	$(NBVAL) notebooks
+test-portable-baseline: $(STAMP)
+	$(call NBVAL_AS,baseline 2)
+test-portable: test-portable-baseline
+	$(call NBVAL_AS,avx2 1) -n 2 --dist loadfile
+
 # Everything: lint, unit tests, notebook checks and strict nbval in one pytest run (two
-# workers, one file per worker), then the browser tests.
+# workers, one file per worker), the portability pass, then the browser tests.
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint
 	IPYTHONDIR=$(TEST_IPYTHONDIR) $(PY) -m pytest -n 2 --dist loadfile -m "not browser" \
 		$(NBVAL) tests notebooks
+	$(MAKE) --no-print-directory test-portable-baseline
 	@if ls tests/browser/test_*.py >/dev/null 2>&1; then $(MAKE) --no-print-directory test-browser; fi
 
 # Without the nbval and anyio plugins, which these tests do not use: importing nbval

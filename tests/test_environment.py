@@ -3,9 +3,11 @@ pyproject.toml follow it, the Makefile and CI use the README's commands."""
 
 from __future__ import annotations
 
+import platform
 import re
 import tomllib
 
+import pytest
 import yaml
 from conftest import ROOT
 from packaging.requirements import Requirement
@@ -81,3 +83,55 @@ def test_ci_and_readme_use_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
+
+
+# -- the portability pass: tests/emulate-cpu really changes what the kernels run --------
+EMULATE = ROOT / "tests" / "emulate-cpu"
+# ATen's kernel family, the thread count, numpy's SIMD targets in use ('-': the baseline)
+PROBE = (
+    "import torch\n"
+    "from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__\n"
+    "used = [t for t in __cpu_dispatch__ if __cpu_features__.get(t)]\n"
+    "print(torch.backends.cpu.get_cpu_capability(), torch.get_num_threads(),"
+    " ','.join(used) or '-')\n"
+)
+
+
+def _probe(isa: str, threads: str) -> list[str]:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [str(EMULATE), isa, threads, sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86 ISA caps only")
+def test_emulate_cpu_caps_torch_and_numpy_and_sets_the_threads():
+    baseline, avx2 = _probe("baseline", "2"), _probe("avx2", "1")
+    assert baseline[:2] == ["DEFAULT", "2"], baseline
+    assert baseline[2] == "-", f"numpy still dispatches to {baseline[2]} under the baseline cap"
+    native = _probe("native", "1")
+    assert avx2[1] == native[1] == "1"
+    if native[0] in ("AVX2", "AVX512"):
+        assert avx2[0] == "AVX2", avx2
+        assert "AVX512" not in avx2[2] and "X86_V4" not in avx2[2], avx2
+
+
+@pytest.mark.parametrize("args", [["sse9", "1", "true"], ["native", "0", "true"], ["native"]])
+def test_emulate_cpu_rejects_bad_arguments(args):
+    import subprocess
+
+    out = subprocess.run([str(EMULATE), *args], capture_output=True, text=True)
+    assert out.returncode == 2 and ("must be" in out.stderr or "usage" in out.stderr)
+
+
+def test_make_test_runs_the_portability_pass():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest: ")[1].split("\n\n")[0]
+    assert "test-portable-baseline" in recipe
+    assert "emulate-cpu $(1)" in makefile and "$(call NBVAL_AS,baseline 2)" in makefile
