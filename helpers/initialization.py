@@ -280,17 +280,28 @@ class InitSpec:
         return None
 
     def sample(
-        self, shape: Sequence[int], *, generator: torch.Generator | None = None
+        self,
+        shape: Sequence[int],
+        *,
+        generator: torch.Generator | None = None,
+        dtype: torch.dtype = torch.float32,
     ) -> torch.Tensor:
-        """Draw a float32 tensor from scratch: ``low + (high - low) * U(0, 1)``,
-        ``mean + std * N(0, 1)`` or a constant fill."""
+        """Draw a tensor of ``dtype`` from scratch: ``low + (high - low) * U(0, 1)``,
+        ``mean + std * N(0, 1)`` or a constant fill.
+
+        The draws are made in ``dtype`` itself (a float32 draw cast to float64 would carry
+        only float32's 24 bits and could fall outside a narrow ``[low, high)``), so with the
+        same generator state they equal ``torch.nn.init``'s draw for draw.
+        """
         shape = _shape_of(shape)
+        if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+            raise ValueError(f"dtype must be a floating-point torch.dtype, got {dtype!r}")
         if self.distribution == "constant":
-            return torch.full(shape, self.mean)
+            return torch.full(shape, self.mean, dtype=dtype)
         if self.distribution == "uniform":
-            u = torch.rand(shape, generator=generator)
+            u = torch.rand(shape, generator=generator, dtype=dtype)
             return self.low + (self.high - self.low) * u
-        return self.mean + self.std * torch.randn(shape, generator=generator)
+        return self.mean + self.std * torch.randn(shape, generator=generator, dtype=dtype)
 
 
 def _params(scheme: str, params: Mapping[str, object]) -> dict[str, object]:
@@ -378,12 +389,17 @@ def spec(
 def init_(
     tensor: torch.Tensor, scheme: str, *, generator: torch.Generator | None = None, **params: object
 ) -> torch.Tensor:
-    """Fill ``tensor`` in place from ``spec(scheme, tensor.shape, **params)``, from scratch."""
+    """Fill ``tensor`` in place from ``spec(scheme, tensor.shape, **params)``, from scratch.
+
+    The draws are made in ``tensor``'s own floating dtype (float32, float64, ...).
+    """
     if not isinstance(tensor, torch.Tensor):
         raise ValueError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
+    if not tensor.dtype.is_floating_point:
+        raise ValueError(f"tensor must have a floating-point dtype, got {tensor.dtype}")
     s = spec(scheme, tensor.shape, **params)
     with torch.no_grad():
-        tensor.copy_(s.sample(tensor.shape, generator=generator))
+        tensor.copy_(s.sample(tensor.shape, generator=generator, dtype=tensor.dtype))
     return tensor
 
 

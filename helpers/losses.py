@@ -279,20 +279,27 @@ def binary_cross_entropy(
 def binary_cross_entropy_logits(z: object, y: object, *, reduction: str = "mean") -> torch.Tensor:
     r"""Binary cross-entropy from a logit :math:`z` (:math:`p = \sigma(z)`), the stable way.
 
-    Substituting :math:`p = 1/(1+e^{-z})` into :math:`-y\log p - (1-y)\log(1-p)` gives
+    Substituting :math:`p = 1/(1+e^{-z})` into :math:`-y\log p - (1-y)\log(1-p)`, with
+    :math:`\log(1-p) = \log p - z`, gives
 
-    .. math:: \ell = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big)
+    .. math:: \ell = (1 - y)\,z - \log\sigma(z) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big)
 
     which never exponentiates a large positive number and never takes the log of a
     probability that rounded to 0 or 1. This is what ``nn.BCEWithLogitsLoss`` computes.
     Its gradient is :math:`\partial\ell/\partial z = \sigma(z) - y`.
+
+    Both forms have the same values, but autograd differentiates them differently at
+    :math:`z = 0` exactly: ``max`` and ``|z|`` have kinks there, and their one-sided
+    derivatives (``clamp`` passes 1, ``abs`` passes 0) give :math:`1 - y` instead of
+    :math:`\sigma(0) - y = 1/2 - y`. The first form is smooth (``logsigmoid`` is computed
+    stably by PyTorch), so it is the one computed here.
     """
     _check_reduction(reduction)
     z = _tensor(z, "z")
     y = _tensor(y, "y").to(z.dtype)
     _same_shape(z, y, ("z", "y"))
     _in_unit_interval(y, "y (labels)")
-    per_entry = z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))
+    per_entry = (1 - y) * z - torch.nn.functional.logsigmoid(z)
     return _reduce(per_entry, reduction)
 
 

@@ -441,3 +441,41 @@ def test_exercises_stub_wrong_slip_right(capsys):
         for weird in ("0.3", [1, 2], torch.ones(2), float("nan"), True):
             assert not ex(weird)
     assert ch04.ex1(0.283)  # three significant digits are enough
+
+
+@pytest.mark.parametrize("scheme", ["uniform", "normal", "kaiming_uniform", "xavier_normal"])
+def test_init_draws_in_the_tensors_dtype_draw_for_draw(scheme):
+    for dtype in (torch.float32, torch.float64):
+        ours = init.init_(
+            torch.empty(64, 32, dtype=dtype), scheme, generator=torch.Generator().manual_seed(0)
+        )
+        theirs = init.torch_init_(
+            torch.empty(64, 32, dtype=dtype), scheme, generator=torch.Generator().manual_seed(0)
+        )
+        assert ours.dtype == dtype
+        # the same draws; low + (high - low) u or mean + std z may round differently from
+        # torch's own arithmetic, by a few ulp of the weights' scale (float32 draws cast to
+        # float64 were off by up to 0.48)
+        scale = float(theirs.abs().max())
+        torch.testing.assert_close(ours, theirs, atol=4 * torch.finfo(dtype).eps * scale, rtol=0)
+
+
+def test_init_keeps_a_narrow_float64_uniform_inside_its_bounds():
+    w = init.init_(
+        torch.empty(100_000, 1, dtype=torch.float64),
+        "uniform",
+        a=0.7,
+        b=0.7001,
+        generator=torch.Generator().manual_seed(0),
+    )
+    assert float(w.min()) >= 0.7 and float(w.max()) < 0.7001
+    # float64 draws: far more distinct values than float32's 24 bits could give in the range
+    assert w.unique().numel() > 99_000
+
+
+def test_sample_rejects_a_non_floating_dtype():
+    s = init.spec("uniform", (2, 2), a=0.0, b=1.0)
+    with pytest.raises(ValueError, match="floating-point"):
+        s.sample((2, 2), dtype=torch.int64)
+    with pytest.raises(ValueError, match="floating-point"):
+        init.init_(torch.empty(2, 2, dtype=torch.int64), "uniform")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -399,3 +400,29 @@ def test_bce_gradient_by_autograd_without_warnings():
         g = losses.grad_wrt_prediction(losses.binary_cross_entropy, p, y, reduction="sum")
     want = (p.detach() - y) / (p.detach() * (1 - p.detach()))
     torch.testing.assert_close(g, want)
+
+
+def test_binary_cross_entropy_logits_gradient_at_exactly_zero():
+    """A zero-initialised output layer gives logits exactly 0: dL/dz must be σ(0) - y there
+    (the max/|z| form has the right value but autograd's one-sided kinks give 1 - y)."""
+    z = torch.zeros(4, dtype=torch.float64)
+    y = torch.tensor([0.0, 1.0, 0.5, 0.25], dtype=torch.float64)
+    ours = losses.grad_wrt_prediction(losses.binary_cross_entropy_logits, z, y, reduction="sum")
+    theirs = losses.grad_wrt_prediction(
+        lambda z_, y_, reduction: nn.BCEWithLogitsLoss(reduction=reduction)(z_, y_),
+        z,
+        y,
+        reduction="sum",
+    )
+    assert ours.tolist() == [0.5, -0.5, 0.0, 0.25] == theirs.tolist()
+    value = losses.binary_cross_entropy_logits(z, y, reduction="none")
+    torch.testing.assert_close(value, torch.full((4,), math.log(2.0), dtype=torch.float64))
+
+
+def test_binary_cross_entropy_logits_gradient_is_sigmoid_minus_y_everywhere():
+    z = torch.tensor(
+        [-800.0, -40.0, -3.0, -1e-300, 0.0, 1e-300, 2.5, 40.0, 800.0], dtype=torch.float64
+    )
+    y = torch.tensor([1.0, 0.0, 1.0, 0.3, 1.0, 0.7, 0.0, 0.0, 1.0], dtype=torch.float64)
+    grad = losses.grad_wrt_prediction(losses.binary_cross_entropy_logits, z, y, reduction="sum")
+    torch.testing.assert_close(grad, torch.sigmoid(z) - y, atol=1e-15, rtol=0)

@@ -295,3 +295,25 @@ def test_first_token_task_and_recall_models():
         RecallClassifier("transformer")
     with pytest.raises(ValueError, match="n_distractors"):
         first_token_task(-1, 5)
+
+
+def test_from_torch_copies_a_float64_rnn_bit_for_bit():
+    torch.manual_seed(3)
+    reference = nn.RNN(3, 4, 2, batch_first=True).double()
+    with torch.no_grad():  # float64 draws: values a float32 copy would round
+        for p in reference.parameters():
+            p.uniform_(-0.5, 0.5)
+    ours = rnn.RNN.from_torch(reference)
+    for layer in range(2):
+        assert ours.w_xh[layer].dtype == torch.float64
+        assert torch.equal(ours.w_xh[layer], reference.get_parameter(f"weight_ih_l{layer}"))
+        assert torch.equal(ours.w_hh[layer], reference.get_parameter(f"weight_hh_l{layer}"))
+        b_sum = reference.get_parameter(f"bias_ih_l{layer}") + reference.get_parameter(
+            f"bias_hh_l{layer}"
+        )
+        assert torch.equal(ours.b_h[layer], b_sum)
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    out_ref, h_ref = reference(x)
+    out, h_n = ours(x)
+    torch.testing.assert_close(out, out_ref, atol=1e-14, rtol=0)
+    torch.testing.assert_close(h_n, h_ref, atol=1e-14, rtol=0)

@@ -139,7 +139,11 @@ class RNN(nn.Module):
 
     @classmethod
     def from_torch(cls, rnn: nn.RNN) -> RNN:
-        """A from-scratch copy of ``rnn``: same weights, :math:`b_h = b_{ih} + b_{hh}`."""
+        """A from-scratch copy of ``rnn``: same weights, :math:`b_h = b_{ih} + b_{hh}`.
+
+        The copy takes ``rnn``'s dtype before the weights are copied, so a float64
+        ``nn.RNN`` is copied bit for bit (not through float32).
+        """
         if not isinstance(rnn, nn.RNN):
             raise ValueError(f"expected a torch.nn.RNN, got {type(rnn).__name__}")
         if rnn.bidirectional or rnn.proj_size:
@@ -152,6 +156,7 @@ class RNN(nn.Module):
             bias=rnn.bias,
             batch_first=rnn.batch_first,
         )
+        ours.to(next(rnn.parameters()).dtype)
         with torch.no_grad():
             for layer in range(rnn.num_layers):
                 ours.w_xh[layer].copy_(getattr(rnn, f"weight_ih_l{layer}"))
@@ -160,7 +165,6 @@ class RNN(nn.Module):
                     ours.b_h[layer].copy_(
                         getattr(rnn, f"bias_ih_l{layer}") + getattr(rnn, f"bias_hh_l{layer}")
                     )
-        ours.to(next(rnn.parameters()).dtype)
         return ours
 
     def forward(
