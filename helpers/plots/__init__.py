@@ -6,6 +6,7 @@ General-purpose plots live here; a chapter's own plots live in ``helpers.plots.<
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from PIL import Image
 
 __all__ = [
     "ArrayLike",
@@ -23,6 +25,7 @@ __all__ = [
     "history",
     "image_grid",
     "confusion_matrix",
+    "png_bytes",
 ]
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
@@ -33,6 +36,21 @@ def to_numpy(values: ArrayLike) -> np.ndarray:
     if isinstance(values, torch.Tensor):
         return values.detach().cpu().numpy()
     return np.asarray(values)
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The pixels of ``fig``'s Agg canvas, as drawn last, encoded as PNG bytes.
+
+    Call ``fig.canvas.draw()`` (or blit onto it) first: this only encodes. zlib level 1 is
+    about five times faster than the default for a 560 x 290 figure and the file is about
+    a third larger; PIL writes no timestamp, so equal pixels give equal bytes.
+    """
+    canvas = fig.canvas
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
 
 
 def new_axes(ax: Axes | None = None, figsize: tuple[float, float] | None = None) -> Axes:
