@@ -29,6 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from helpers import args
+
 __all__ = ["MismatchError", "claim", "compare", "max_abs_diff", "bound_label", "measured"]
 
 NAME_WIDTH = 44
@@ -72,6 +74,7 @@ def max_abs_diff(ours: object, reference: object) -> float:
 
 def bound_label(diff: float) -> str:
     """'0 (exact)', '< 1e-07', ... : the smallest power of ten strictly above ``diff``."""
+    diff = args.number("diff", diff, low=0, finite=False)
     if diff == 0.0:
         return "0 (exact)"
     if not math.isfinite(diff):
@@ -88,6 +91,8 @@ def measured(value: object, spec: str = "") -> str:
     name, a ``bound_label``) are marked as they are, without ``spec``. The stored notebook
     output keeps the number; the notebook tests compare everything around it.
     """
+    if not isinstance(spec, str):
+        raise ValueError(f"spec must be a format spec string such as '.4f', got {spec!r:.60}")
     if isinstance(value, str):
         if spec:
             raise ValueError(f"spec applies to numbers only, got spec={spec!r} for a string")
@@ -143,8 +148,8 @@ def compare(
     """
     if not isinstance(name, str) or not name:
         raise ValueError("name must be a non-empty string")
-    if not (atol >= 0 and rtol >= 0):
-        raise ValueError(f"atol and rtol must be >= 0, got atol={atol}, rtol={rtol}")
+    atol = args.number("atol", atol, low=0)
+    rtol = args.number("rtol", rtol, low=0)
     a, b = _as_tensor(ours, "ours"), _as_tensor(reference, "reference")
     if a.shape != b.shape:
         raise ValueError(

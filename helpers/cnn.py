@@ -14,11 +14,13 @@ sized so that both models have about the same number of parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+
+from helpers import args
 
 __all__ = [
     "conv_block",
@@ -32,12 +34,37 @@ __all__ = [
 ]
 
 
+def _module(model: object) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return model
+
+
+def _device(device: object, model: nn.Module) -> torch.device:
+    """``device`` as a torch.device; None: the device of the model's parameters."""
+    if device is None:
+        return next(model.parameters()).device
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(
+            f"device must be a torch.device, 'cpu', 'cuda', ..., got {device!r}"
+        ) from err
+
+
+def _labels(name: str, y: object) -> torch.Tensor:
+    """A 1-D integer tensor of class ids."""
+    y = args.tensor(name, y, ndim=1, nonempty=True)
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+        raise ValueError(f"{name} must be an integer tensor of class ids, got {y.dtype}")
+    return y
+
+
 def conv_block(c_in: int, c_out: int, *, kernel_size: int = 3, pool: int = 2) -> nn.Sequential:
     """Conv (padding keeps the size) -> BatchNorm -> ReLU -> MaxPool: the notes' block."""
-    for name, value in (("c_in", c_in), ("c_out", c_out), ("pool", pool)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size % 2 != 1:
+    c_in, c_out = args.integer("c_in", c_in, low=1), args.integer("c_out", c_out, low=1)
+    pool = args.integer("pool", pool, low=1)
+    if args.integer("kernel_size", kernel_size, low=1) % 2 != 1:
         raise ValueError(
             f"kernel_size must be an odd positive int (so padding keeps the size), got {kernel_size!r}"
         )
@@ -59,19 +86,16 @@ class DigitCNN(nn.Module):
         self, channels: Sequence[int] = (16, 32), n_classes: int = 10, size: int = 8
     ) -> None:
         super().__init__()
-        channels = tuple(channels)
-        if not channels or any(
-            isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in channels
-        ):
+        if isinstance(channels, str) or not isinstance(channels, Sequence) or not channels:
             raise ValueError(
                 f"channels must be a non-empty sequence of positive ints, got {channels!r}"
             )
-        if size % (2 ** len(channels)) != 0:
+        channels = args.sizes("channels", channels)
+        n_classes = args.integer("n_classes", n_classes, low=2)
+        if args.integer("size", size, low=1) % (2 ** len(channels)) != 0:
             raise ValueError(
                 f"size {size} must be divisible by 2**{len(channels)} (one 2x2 pooling per block)"
             )
-        if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-            raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
         c_ins = (1, *channels[:-1])
         self.features = nn.Sequential(
             *(conv_block(a, b) for a, b in zip(c_ins, channels, strict=True))
@@ -101,9 +125,8 @@ class MLP(nn.Module):
 
     def __init__(self, n_in: int = 64, hidden: int = 82, n_classes: int = 10) -> None:
         super().__init__()
-        for name, value in (("n_in", n_in), ("hidden", hidden), ("n_classes", n_classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        n_in, hidden = args.integer("n_in", n_in, low=1), args.integer("hidden", hidden, low=1)
+        n_classes = args.integer("n_classes", n_classes, low=1)
         self.net = nn.Sequential(
             nn.Flatten(), nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
         )
@@ -114,6 +137,7 @@ class MLP(nn.Module):
 
 def count_parameters(model: nn.Module) -> int:
     """The number of learnable scalars (entries of parameters with requires_grad)."""
+    _module(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -125,9 +149,8 @@ def conv_vs_dense_parameters(C: int, H: int, W: int, K: int, F: int) -> dict[str
     the same C·H·W inputs to the same K·H·W outputs has :math:`(CHW + 1)\,KHW`: every output
     sees every input (no local connectivity) with its own weights (no weight sharing).
     """
-    for name, value in (("C", C), ("H", H), ("W", W), ("K", K), ("F", F)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    C, H, W = args.integer("C", C, low=1), args.integer("H", H, low=1), args.integer("W", W, low=1)
+    K, F = args.integer("K", K, low=1), args.integer("F", F, low=1)
     return {"conv": K * (F * F * C + 1), "dense": (C * H * W + 1) * K * H * W}
 
 
@@ -136,7 +159,12 @@ def predict(
     model: nn.Module, loader: DataLoader, *, device: torch.device | str | None = None
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """All inputs, targets and argmax predictions of ``model`` over ``loader`` (on the CPU)."""
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    _module(model)
+    if not isinstance(loader, Iterable):
+        raise ValueError(
+            f"loader must be an iterable of (x, y) batches, got {type(loader).__name__}"
+        )
+    device = _device(device, model)
     was_training = model.training
     model.eval()
     xs, ys, preds = [], [], []
@@ -169,13 +197,15 @@ def hardest(
     A fixed ``k`` gives a figure with a fixed number of panels, however many mistakes a
     run makes (all of them are shown as long as there are at most ``k``).
     """
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(y):
-        raise ValueError(f"k must be an int in [1, {len(y)}], got {k!r}")
+    _module(model)
+    x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
+    y, pred = _labels("y", y), _labels("pred", pred)
+    k = args.integer("k", k, low=1, high=len(y))
     if not (len(x) == len(y) == len(pred)):
         raise ValueError(
             f"x, y and pred must have equal lengths, got {len(x)}, {len(y)}, {len(pred)}"
         )
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    device = _device(device, model)
     was_training = model.training
     model.eval()
     try:
@@ -193,15 +223,15 @@ def confusion_counts(
     y_true: torch.Tensor, y_pred: torch.Tensor, n_classes: int = 10
 ) -> torch.Tensor:
     """Counts M[t, p] of samples of true class t predicted as p (rows: true class)."""
-    y_true, y_pred = torch.as_tensor(y_true).long(), torch.as_tensor(y_pred).long()
+    y_true, y_pred = _labels("y_true", y_true).long(), _labels("y_pred", y_pred).long()
+    n_classes = args.integer("n_classes", n_classes, low=1)
     if y_true.shape != y_pred.shape or y_true.ndim != 1:
         raise ValueError(
             f"y_true and y_pred must be 1-D of equal length, got {tuple(y_true.shape)} and {tuple(y_pred.shape)}"
         )
-    if len(y_true) and (
-        min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= n_classes
-    ):
-        raise ValueError(f"labels must lie in [0, {n_classes - 1}]")
+    for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
+        if labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(f"labels must lie in [0, {n_classes - 1}]: {name} leaves them")
     return torch.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes).view(
         n_classes, n_classes
     )

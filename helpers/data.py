@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
+from helpers import args
+
 __all__ = [
     "digits",
     "digits_split",
@@ -32,6 +34,7 @@ __all__ = [
 
 def digits(flatten: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """All 1,797 digits as ``(X, y)``: X float32 in [0, 1], shape (N, 1, 8, 8) or (N, 64)."""
+    flatten = args.one_of("flatten", flatten, (False, True))
     from sklearn.datasets import load_digits
 
     bunch = load_digits()
@@ -41,16 +44,12 @@ def digits(flatten: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     return x, y
 
 
-def _check_fraction(test_fraction: float) -> None:
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-
-
 def digits_split(
     test_fraction: float = 0.2, seed: int = 0, flatten: bool = False
 ) -> tuple[TensorDataset, TensorDataset]:
     """A stratified, seeded train/test split of the digits as two TensorDatasets."""
-    _check_fraction(test_fraction)
+    test_fraction = args.fraction("test_fraction", test_fraction, open_low=True, open_high=True)
+    seed = args.integer("seed", seed, low=0, high=2**32 - 1)
     from sklearn.model_selection import train_test_split
 
     x, y = digits(flatten=flatten)
@@ -65,6 +64,7 @@ def digits_loaders(
     batch_size: int = 64, test_fraction: float = 0.2, seed: int = 0, flatten: bool = False
 ) -> tuple[DataLoader, DataLoader]:
     """Train (shuffled with a seeded generator) and test DataLoaders over ``digits_split``."""
+    batch_size = args.integer("batch_size", batch_size, low=1)
     train, test = digits_split(test_fraction, seed, flatten)
     return (
         make_loader(train, batch_size, shuffle=True, seed=seed),
@@ -88,8 +88,16 @@ def make_loader(
     ``num_workers`` stays 0: in a notebook, worker processes must pickle the dataset and,
     on macOS and Windows, re-import the notebook's code (chapter 11 measures the trade).
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    if not (hasattr(dataset, "__getitem__") and hasattr(dataset, "__len__")):
+        raise ValueError(
+            f"dataset must be a Dataset (indexable, with a length), got {dataset!r:.60}"
+        )
+    batch_size = args.integer("batch_size", batch_size, low=1)
+    shuffle = args.one_of("shuffle", shuffle, (False, True))
+    seed = None if seed is None else args.integer("seed", seed, low=0)
+    drop_last = args.one_of("drop_last", drop_last, (False, True))
+    if collate_fn is not None and not callable(collate_fn):
+        raise ValueError(f"collate_fn must be None or a function, got {collate_fn!r:.60}")
     generator = torch.Generator().manual_seed(seed) if shuffle and seed is not None else None
     return DataLoader(
         dataset,
@@ -109,8 +117,7 @@ def first_names(which: str = "all") -> list[str]:
     """
     files = {"male": ["dist.male.first"], "female": ["dist.female.first"]}
     files["all"] = files["male"] + files["female"]
-    if which not in files:
-        raise ValueError(f"which must be one of {sorted(files)}, got {which!r}")
+    which = args.one_of("which", which, tuple(files))
     out: dict[str, None] = {}
     for name in files[which]:
         text = resources.files("names").joinpath(name).read_text()
@@ -129,12 +136,11 @@ def sine_series(
     seed: int = 0,
 ) -> torch.Tensor:
     """x_t = sum_k a_k sin(2 pi t / T_k) + noise * eps_t, eps_t ~ N(0, 1); float32 (n_steps,)."""
-    if n_steps < 2:
-        raise ValueError(f"n_steps must be >= 2, got {n_steps}")
-    if len(periods) != len(amplitudes) or not periods:
-        raise ValueError("periods and amplitudes must be non-empty and of equal length")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
+    n_steps = args.integer("n_steps", n_steps, low=2)
+    periods = _numbers("periods", periods, low=0, low_open=True)
+    amplitudes = _numbers("amplitudes", amplitudes, length=len(periods))
+    noise = args.number("noise", noise, low=0)
+    seed = args.integer("seed", seed, low=0)
     t = torch.arange(n_steps, dtype=torch.float64)
     x = sum(a * torch.sin(2 * torch.pi * t / p) for p, a in zip(periods, amplitudes, strict=True))
     gen = torch.Generator().manual_seed(seed)
@@ -148,10 +154,8 @@ def windows(series: torch.Tensor, length: int) -> tuple[torch.Tensor, torch.Tens
     Returns inputs (N, length, 1) = series[i : i + length] and targets (N, 1) =
     series[i + length], with N = len(series) - length.
     """
-    if series.ndim != 1:
-        raise ValueError(f"series must be 1-D, got shape {tuple(series.shape)}")
-    if not 1 <= length < len(series):
-        raise ValueError(f"length must be in [1, {len(series) - 1}], got {length}")
+    series = args.tensor("series", series, ndim=1, floating=True, nonempty=True, finite=True)
+    length = args.integer("length", length, low=1, high=len(series) - 1)
     x = series.unfold(0, length, 1)[:-1]
     y = series[length:]
     return x.unsqueeze(-1).contiguous(), y.unsqueeze(-1)
@@ -165,12 +169,24 @@ def pad_collate(
     Returns ``(padded (B, T_max), lengths (B,), labels (B,))``; shorter sequences are
     filled with ``padding_value`` at the end (ready for ``pack_padded_sequence``).
     """
-    if len(batch) == 0:
-        raise ValueError("cannot collate an empty batch")
+    if isinstance(batch, str | bytes) or not isinstance(batch, Sequence) or len(batch) == 0:
+        raise ValueError(f"batch must be a non-empty list of (sequence, label), got {batch!r:.60}")
+    padding_value = args.integer("padding_value", padding_value)
     seqs = [torch.as_tensor(s) for s, _ in batch]
     if any(s.ndim != 1 for s in seqs):
-        raise ValueError("every sequence must be 1-D (a list of token ids)")
+        raise ValueError("batch: every sequence must be 1-D (a list of token ids)")
     lengths = torch.tensor([len(s) for s in seqs])
     padded = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=padding_value)
     labels = torch.as_tensor([label for _, label in batch])
     return padded, lengths, labels
+
+
+def _numbers(
+    name: str, value: object, *, length: int | None = None, **bounds: object
+) -> list[float]:
+    """A non-empty sequence of numbers (each as ``args.number``), of ``length`` if given."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"{name} must be a non-empty sequence of numbers, got {value!r:.60}")
+    if length is not None and len(value) != length:
+        raise ValueError(f"{name} must hold {length} numbers (one per period), got {len(value)}")
+    return [args.number(f"{name}[{i}]", v, **bounds) for i, v in enumerate(value)]  # type: ignore[arg-type]

@@ -30,49 +30,13 @@ The defaults (learning rates, ε) are PyTorch's, so ``AdaGrad(params)`` and
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Iterable
 
 import torch
 
-__all__ = [
-    "EMA",
-    "ema",
-    "Momentum",
-    "AdaGrad",
-    "RMSProp",
-    "Adam",
-    "check_lr",
-    "check_beta",
-    "check_eps",
-]
+from helpers import args
 
-
-# -- validation (messages in torch.optim's style: what is wrong, what is allowed) ----------
-def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def check_lr(lr: object) -> float:
-    """``lr`` as a float, or ValueError unless it is a finite number >= 0."""
-    if not _is_number(lr) or not math.isfinite(lr) or lr < 0:
-        raise ValueError(f"Invalid learning rate: {lr!r} (must be a finite number >= 0)")
-    return float(lr)
-
-
-def check_beta(beta: object, name: str = "beta") -> float:
-    """``beta`` as a float, or ValueError unless it is a number in [0, 1)."""
-    if not _is_number(beta) or not 0.0 <= beta < 1.0:
-        raise ValueError(f"Invalid {name} value: {beta!r} (must be in [0, 1))")
-    return float(beta)
-
-
-def check_eps(eps: object) -> float:
-    """``eps`` as a float, or ValueError unless it is a finite number >= 0."""
-    if not _is_number(eps) or not math.isfinite(eps) or eps < 0:
-        raise ValueError(f"Invalid epsilon value: {eps!r} (must be a finite number >= 0)")
-    return float(eps)
+__all__ = ["EMA", "ema", "Momentum", "AdaGrad", "RMSProp", "Adam"]
 
 
 # -- EMA ----------------------------------------------------------------------------------
@@ -94,7 +58,7 @@ class EMA:
     """
 
     def __init__(self, beta: float = 0.9) -> None:
-        self.beta = check_beta(beta)
+        self.beta = args.fraction("beta", beta, open_high=True)
         self.t = 0
         self.v_t: torch.Tensor | float = 0.0
 
@@ -120,14 +84,10 @@ def ema(x: torch.Tensor, beta: float = 0.9, *, bias_correction: bool = False) ->
 
     With ``bias_correction=True`` returns :math:`\hat v_t = v_t / (1-\beta^t)` instead.
     """
-    beta = check_beta(beta)
-    x = torch.as_tensor(x)
-    if x.ndim == 0 or len(x) == 0:
-        raise ValueError(
-            f"x must be a non-empty series (time along dim 0), got shape {tuple(x.shape)}"
-        )
-    if not x.is_floating_point():
-        x = x.double()
+    beta = args.fraction("beta", beta, open_high=True)
+    x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
+    if x.ndim == 0:
+        raise ValueError("x must be a non-empty series (time along dim 0), got a 0-d tensor")
     averager = EMA(beta)
     out = torch.empty_like(x)
     for t, x_t in enumerate(x):
@@ -162,6 +122,16 @@ class _NotesOptimizer(torch.optim.Optimizer):
                 self._update(p, p.grad, self.state[p], group)
         return loss
 
+    def _state_of(self, p: torch.Tensor, key: str) -> tuple[torch.Tensor, dict]:
+        """``p``'s state tensor ``key`` and its parameter group (ValueError before a step)."""
+        args.tensor("p", p)
+        group = next((g for g in self.param_groups if any(q is p for q in g["params"])), None)
+        if group is None or key not in self.state.get(p, {}):
+            raise ValueError(
+                "p must be a parameter of this optimizer that has taken a step (no state yet)"
+            )
+        return self.state[p][key], group
+
 
 class Momentum(_NotesOptimizer):
     r"""Gradient descent with momentum, in the notes' EMA form.
@@ -185,7 +155,10 @@ class Momentum(_NotesOptimizer):
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-2, beta: float = 0.9) -> None:
-        defaults = {"lr": check_lr(lr), "beta": check_beta(beta)}
+        defaults = {
+            "lr": args.number("lr", lr, low=0),
+            "beta": args.fraction("beta", beta, open_high=True),
+        }
         super().__init__(params, defaults)
 
     def _update(self, p: torch.Tensor, g_t: torch.Tensor, state: dict, group: dict) -> None:
@@ -213,7 +186,7 @@ class AdaGrad(_NotesOptimizer):
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-2, eps: float = 1e-10) -> None:
-        defaults = {"lr": check_lr(lr), "eps": check_eps(eps)}
+        defaults = {"lr": args.number("lr", lr, low=0), "eps": args.number("eps", eps, low=0)}
         super().__init__(params, defaults)
 
     def _update(self, p: torch.Tensor, g_t: torch.Tensor, state: dict, group: dict) -> None:
@@ -225,6 +198,11 @@ class AdaGrad(_NotesOptimizer):
         G_t = state["G"]
         G_t.add_(g_t * g_t)  # G_t = G_{t-1} + g_t²
         p.sub_(eta * g_t / (G_t.sqrt() + eps))  # ω_t = ω_{t-1} - η g_t / (√G_t + ε)
+
+    def effective_lr(self, p: torch.Tensor) -> torch.Tensor:
+        r"""The rate of ``p``'s last step, per entry: :math:`\eta / (\sqrt{G_t} + \varepsilon)`."""
+        G_t, group = self._state_of(p, "G")
+        return group["lr"] / (G_t.sqrt() + group["eps"])  # η / (√G_t + ε)
 
 
 class RMSProp(_NotesOptimizer):
@@ -241,7 +219,11 @@ class RMSProp(_NotesOptimizer):
     def __init__(
         self, params: Iterable, lr: float = 1e-2, beta: float = 0.99, eps: float = 1e-8
     ) -> None:
-        defaults = {"lr": check_lr(lr), "beta": check_beta(beta), "eps": check_eps(eps)}
+        defaults = {
+            "lr": args.number("lr", lr, low=0),
+            "beta": args.fraction("beta", beta, open_high=True),
+            "eps": args.number("eps", eps, low=0),
+        }
         super().__init__(params, defaults)
 
     def _update(self, p: torch.Tensor, g_t: torch.Tensor, state: dict, group: dict) -> None:
@@ -253,6 +235,11 @@ class RMSProp(_NotesOptimizer):
         V_t = state["V"]
         V_t.mul_(beta).add_((1 - beta) * g_t * g_t)  # V_t = β V_{t-1} + (1 - β) g_t²
         p.sub_(eta * g_t / (V_t.sqrt() + eps))  # ω_t = ω_{t-1} - η g_t / (√V_t + ε)
+
+    def effective_lr(self, p: torch.Tensor) -> torch.Tensor:
+        r"""The rate of ``p``'s last step, per entry: :math:`\eta / (\sqrt{V_t} + \varepsilon)`."""
+        V_t, group = self._state_of(p, "V")
+        return group["lr"] / (V_t.sqrt() + group["eps"])  # η / (√V_t + ε)
 
 
 class Adam(_NotesOptimizer):
@@ -282,10 +269,10 @@ class Adam(_NotesOptimizer):
         eps: float = 1e-8,
     ) -> None:
         defaults = {
-            "lr": check_lr(lr),
-            "beta1": check_beta(beta1, "beta1"),
-            "beta2": check_beta(beta2, "beta2"),
-            "eps": check_eps(eps),
+            "lr": args.number("lr", lr, low=0),
+            "beta1": args.fraction("beta1", beta1, open_high=True),
+            "beta2": args.fraction("beta2", beta2, open_high=True),
+            "eps": args.number("eps", eps, low=0),
         }
         super().__init__(params, defaults)
 
@@ -302,3 +289,13 @@ class Adam(_NotesOptimizer):
         m_hat = m_t / (1 - beta1**t)
         v_hat = v_t / (1 - beta2**t)
         p.sub_(eta * m_hat / (v_hat.sqrt() + eps))  # ω_t = ω_{t-1} - η m̂_t / (√v̂_t + ε)
+
+    def effective_lr(self, p: torch.Tensor) -> torch.Tensor:
+        r"""The rate of ``p``'s last step, per entry: :math:`\eta / (\sqrt{\hat v_t} + \varepsilon)`.
+
+        It multiplies :math:`\hat m_t` (not :math:`g_t`) in the update, with
+        :math:`\hat v_t = v_t / (1 - \beta_2^t)`.
+        """
+        v_t, group = self._state_of(p, "v")
+        v_hat = v_t / (1 - group["beta2"] ** self.state[p]["t"])  # v̂_t = v_t / (1 - β2^t)
+        return group["lr"] / (v_hat.sqrt() + group["eps"])  # η / (√v̂_t + ε)

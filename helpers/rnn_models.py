@@ -16,12 +16,14 @@ are ignored).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from helpers import args
 from helpers.text import BOUNDARY, IGNORE_INDEX, PAD, Vocab, decode_name
 
 __all__ = [
@@ -36,10 +38,10 @@ __all__ = [
 ]
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+def _module(name: str, model: object) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"{name} must be a torch.nn.Module, got {type(model).__name__}")
+    return model
 
 
 class Forecaster(nn.Module):
@@ -51,13 +53,14 @@ class Forecaster(nn.Module):
 
     def __init__(self, hidden_size: int = 32, *, num_layers: int = 1, input_size: int = 1) -> None:
         super().__init__()
-        _positive_int("hidden_size", hidden_size)
-        _positive_int("num_layers", num_layers)
-        _positive_int("input_size", input_size)
+        args.integer("hidden_size", hidden_size, low=1)
+        args.integer("num_layers", num_layers, low=1)
+        args.integer("input_size", input_size, low=1)
         self.rnn = nn.RNN(input_size, hidden_size, num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
         if x.ndim != 3 or x.shape[-1] != self.rnn.input_size:
             raise ValueError(f"x must be (B, T, {self.rnn.input_size}), got {tuple(x.shape)}")
         _, h_n = self.rnn(x)  # h_n: (num_layers, B, H)
@@ -66,11 +69,19 @@ class Forecaster(nn.Module):
 
 @torch.no_grad()
 def forecast_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Mean squared error of ``model(x)`` against ``y`` (eval mode, no gradients)."""
+    """Mean squared error of ``model(x)`` against ``y`` (eval mode, no gradients).
+
+    ``y`` must have the shape of the predictions, (B, 1) for a ``Forecaster``: a (B,)
+    target would broadcast against (B, 1) into a (B, B) grid of wrong differences."""
+    _module("model", model)
+    x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
+    y = args.tensor("y", y, floating=True, nonempty=True, finite=True)
     was_training = model.training
     model.eval()
     try:
-        return float(F.mse_loss(model(x), y))
+        y_hat = model(x)
+        args.same_shape(("model(x)", "y"), y_hat, y)
+        return float(F.mse_loss(y_hat, y))
     finally:
         model.train(was_training)
 
@@ -94,12 +105,13 @@ class CharRNN(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        _positive_int("vocab_size", vocab_size)
-        _positive_int("embedding_dim", embedding_dim)
-        _positive_int("hidden_size", hidden_size)
-        _positive_int("num_layers", num_layers)
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        args.integer("vocab_size", vocab_size, low=1)
+        args.integer("embedding_dim", embedding_dim, low=1)
+        args.integer("hidden_size", hidden_size, low=1)
+        args.integer("num_layers", num_layers, low=1)
+        args.fraction("dropout", dropout, open_high=True)
+        if padding_idx is not None:
+            padding_idx = args.integer("padding_idx", padding_idx, low=0, high=vocab_size - 1)
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
         self.rnn = nn.RNN(embedding_dim, hidden_size, num_layers, batch_first=True)
         self.drop = nn.Dropout(dropout)
@@ -113,6 +125,7 @@ class CharRNN(nn.Module):
         self, ids: torch.Tensor, h0: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits (B, T, V) and the final hidden state (L, B, H), to carry on sampling."""
+        ids = args.tensor("ids", ids)
         if ids.ndim != 2 or ids.dtype != torch.long:
             raise ValueError(
                 f"ids must be a (B, T) long tensor, got {tuple(ids.shape)} {ids.dtype}"
@@ -125,6 +138,10 @@ class CharRNN(nn.Module):
 
 def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy over every non-padding position of (B, T, V) logits and (B, T) targets."""
+    logits = args.tensor("logits", logits, floating=True, nonempty=True, finite=True)
+    targets = args.tensor("targets", targets)
+    if targets.dtype != torch.long:
+        raise ValueError(f"targets must be a long tensor of class ids, got {targets.dtype}")
     if logits.ndim != 3 or targets.shape != logits.shape[:2]:
         raise ValueError(
             f"logits must be (B, T, V) and targets (B, T), got {tuple(logits.shape)} and {tuple(targets.shape)}"
@@ -141,6 +158,11 @@ def cross_entropy_per_token(model: nn.Module, loader: DataLoader) -> float:
     Sums the loss over every token of every batch and divides by their number, so batches
     of different sizes or lengths weigh exactly by their token count.
     """
+    _module("model", model)
+    if not isinstance(loader, Iterable):
+        raise ValueError(
+            f"loader must be an iterable of (x, y) batches, got {type(loader).__name__}"
+        )
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
@@ -179,11 +201,14 @@ def sample_names(
     Padding and ``<unk>`` are never drawn. Seeded by its own generator, so the same model
     and seed give the same names.
     """
-    _positive_int("n", n)
-    _positive_int("max_len", max_len)
-    if not (math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
-    gen = torch.Generator().manual_seed(seed)
+    if not isinstance(model, CharRNN):
+        raise ValueError(f"model must be a CharRNN, got {type(model).__name__}")
+    if not isinstance(vocab, Vocab):
+        raise ValueError(f"vocab must be a text.Vocab, got {type(vocab).__name__}")
+    n = args.integer("n", n, low=1)
+    max_len = args.integer("max_len", max_len, low=1)
+    temperature = args.number("temperature", temperature, low=0, low_open=True)
+    gen = torch.Generator().manual_seed(args.integer("seed", seed, low=0))
     was_training = model.training
     model.eval()
     banned = torch.tensor([vocab[PAD], vocab[Vocab.UNK]])
@@ -220,18 +245,11 @@ def first_token_task(
     like the cue. Returns a TensorDataset of (ids (N, 1 + n), labels (N,)); a model's
     embedding needs ``n_symbols + n_distractor_symbols`` entries.
     """
-    if isinstance(n_distractors, bool) or not isinstance(n_distractors, int) or n_distractors < 0:
-        raise ValueError(f"n_distractors must be an int >= 0, got {n_distractors!r}")
-    _positive_int("n_samples", n_samples)
-    if isinstance(n_symbols, bool) or not isinstance(n_symbols, int) or n_symbols < 2:
-        raise ValueError(f"n_symbols must be an int >= 2, got {n_symbols!r}")
-    if (
-        isinstance(n_distractor_symbols, bool)
-        or not isinstance(n_distractor_symbols, int)
-        or n_distractor_symbols < 0
-    ):
-        raise ValueError(f"n_distractor_symbols must be an int >= 0, got {n_distractor_symbols!r}")
-    gen = torch.Generator().manual_seed(seed)
+    n_distractors = args.integer("n_distractors", n_distractors, low=0)
+    n_samples = args.integer("n_samples", n_samples, low=1)
+    n_symbols = args.integer("n_symbols", n_symbols, low=2)
+    n_distractor_symbols = args.integer("n_distractor_symbols", n_distractor_symbols, low=0)
+    gen = torch.Generator().manual_seed(args.integer("seed", seed, low=0))
     y = torch.randint(0, n_symbols, (n_samples,), generator=gen)
     if n_distractor_symbols:
         rest = n_symbols + torch.randint(
@@ -258,13 +276,14 @@ class RecallClassifier(nn.Module):
         forget_bias: float = 0.0,
     ) -> None:
         super().__init__()
-        if cell not in self.CELLS:
-            raise ValueError(f"cell must be one of {sorted(self.CELLS)}, got {cell!r}")
-        _positive_int("n_symbols", n_symbols)
-        _positive_int("hidden_size", hidden_size)
-        _positive_int("embedding_dim", embedding_dim)
+        args.one_of("cell", cell, tuple(self.CELLS))
+        args.integer("n_symbols", n_symbols, low=1)
+        args.integer("hidden_size", hidden_size, low=1)
+        args.integer("embedding_dim", embedding_dim, low=1)
         self.cell = cell
-        self.embedding = nn.Embedding(n_inputs or n_symbols, embedding_dim)
+        n_inputs = n_symbols if n_inputs is None else args.integer("n_inputs", n_inputs, low=1)
+        forget_bias = args.number("forget_bias", forget_bias)
+        self.embedding = nn.Embedding(n_inputs, embedding_dim)
         self.rnn = self.CELLS[cell](embedding_dim, hidden_size, batch_first=True)
         if cell != "rnn" and forget_bias:
             # LSTM gates are (i, f, g, o), GRU gates (r, z, n): the 2nd block keeps memory
@@ -274,5 +293,9 @@ class RecallClassifier(nn.Module):
         self.head = nn.Linear(hidden_size, n_symbols)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        ids = args.tensor("ids", ids, ndim=2, nonempty=True)
+        n = self.embedding.num_embeddings
+        if ids.dtype != torch.long or ids.min() < 0 or ids.max() >= n:
+            raise ValueError(f"ids must be a (B, T) long tensor of ids in [0, {n})")
         out, _ = self.rnn(self.embedding(ids))
         return self.head(out[:, -1])

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import torch
 
+from helpers import args
 from helpers.check import measured
 
 __all__ = ["seed_everything", "device", "environment_report"]
@@ -21,10 +22,7 @@ def seed_everything(seed: int = 0) -> torch.Generator:
     Returns a fresh ``torch.Generator`` seeded with the same value, for code that wants
     its own random stream (a DataLoader's shuffling, say) independent of the global one.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be an int, got {seed!r}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    seed = args.integer("seed", seed, low=0, high=2**32 - 1)  # NumPy's legacy seed range
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 (the legacy global RNG, which old code still uses)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -42,10 +40,9 @@ def device(prefer: str | None = None) -> torch.device:
         available.insert(0, "mps")
     if torch.cuda.is_available():
         available.insert(0, "cuda")
+    prefer = args.one_of("prefer", prefer, (None, "cuda", "mps", "cpu"))
     if prefer is None:
         return torch.device(available[0])
-    if prefer not in ("cuda", "mps", "cpu"):
-        raise ValueError(f"prefer must be 'cuda', 'mps', 'cpu' or None, got {prefer!r}")
     if prefer not in available:
         raise ValueError(f"device {prefer!r} is not available here; available: {available}")
     return torch.device(prefer)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from helpers import args
+
 __all__ = ["broadcast_shape", "matmul_loops", "sum_loops", "ELEMENTWISE", "domain_report"]
 
 
@@ -24,9 +26,7 @@ def broadcast_shape(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
     every position the sizes must be equal or one of them 1, and the result takes the
     larger: :math:`n_i = \max(a_i, b_i)` if :math:`a_i = b_i` or :math:`\min(a_i, b_i) = 1`.
     """
-    for shape, name in ((a, "a"), (b, "b")):
-        if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in shape):
-            raise ValueError(f"shape {name} must hold non-negative ints, got {tuple(shape)}")
+    a, b = args.sizes("a", a, low=0), args.sizes("b", b, low=0)
     ndim = max(len(a), len(b))
     pa = (1,) * (ndim - len(a)) + tuple(a)
     pb = (1,) * (ndim - len(b)) + tuple(b)
@@ -46,12 +46,11 @@ def matmul_loops(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
     ``a`` is (n, k), ``b`` is (k, m); three Python loops, so keep the sizes small.
     """
-    if a.ndim != 2 or b.ndim != 2:
-        raise ValueError(f"matmul_loops takes two 2-D tensors, got {a.ndim}-D and {b.ndim}-D")
+    a, b = args.tensor("a", a, ndim=2), args.tensor("b", b, ndim=2)
     n, k = a.shape
     k2, m = b.shape
     if k != k2:
-        raise ValueError(f"inner sizes differ: ({n}, {k}) @ ({k2}, {m}); they must be equal")
+        raise ValueError(f"b must have as many rows as a has columns ({k}), got shape ({k2}, {m})")
     c = torch.zeros(n, m, dtype=torch.promote_types(a.dtype, b.dtype))
     for i in range(n):
         for j in range(m):
@@ -65,10 +64,8 @@ def matmul_loops(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 def sum_loops(x: torch.Tensor, dim: int) -> torch.Tensor:
     r"""Sum of a 2-D tensor along ``dim`` by loops: dim 0 sums each column
     (:math:`s_j = \sum_i x_{ij}`), dim 1 each row (:math:`s_i = \sum_j x_{ij}`)."""
-    if x.ndim != 2:
-        raise ValueError(f"sum_loops takes a 2-D tensor, got shape {tuple(x.shape)}")
-    if dim not in (0, 1, -1, -2):
-        raise ValueError(f"dim must be 0 or 1 (or -2, -1) for a 2-D tensor, got {dim}")
+    x = args.tensor("x", x, ndim=2)
+    dim = args.one_of("dim", dim, (0, 1, -2, -1))
     t = x if dim % 2 == 1 else x.T
     return torch.tensor([sum(float(v) for v in row) for row in t], dtype=x.dtype)
 
@@ -87,6 +84,7 @@ ELEMENTWISE: dict[
 
 def domain_report(values: torch.Tensor) -> str:
     """Count finite, NaN, +inf and -inf entries: 'finite 190, nan 10, +inf 0, -inf 1'."""
+    values = args.tensor("values", values)
     finite = int(torch.isfinite(values).sum())
     nan = int(torch.isnan(values).sum())
     pos = int(torch.isposinf(values).sum())

@@ -9,20 +9,18 @@ are kept in the History but never printed, so stored outputs stay reproducible.
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
-from PIL import Image
 from torch import nn
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from helpers import check
+from helpers import args, check
 
-__all__ = ["History", "evaluate", "fit"]
+__all__ = ["History", "accuracy", "evaluate", "fit"]
 
 
 @dataclass
@@ -41,6 +39,7 @@ class History:
 
     def seconds_to(self, accuracy: float) -> float | None:
         """Training seconds until validation accuracy first reached ``accuracy`` (or None)."""
+        accuracy = args.number("accuracy", accuracy)
         for acc, sec in zip(self.val_accuracy, self.seconds, strict=False):
             if acc >= accuracy:
                 return sec
@@ -65,6 +64,32 @@ class History:
         return " | ".join(parts)
 
 
+def _check_model_and_loss(model: object, loss_fn: object) -> None:
+    if not isinstance(model, nn.Module) or next(model.parameters(), None) is None:
+        raise ValueError(f"model must be an nn.Module with parameters, got {model!r:.60}")
+    if not callable(loss_fn):
+        raise ValueError(
+            f"loss_fn must be a function (output, target) -> loss, got {loss_fn!r:.60}"
+        )
+
+
+def _check_loader(name: str, loader: object) -> None:
+    if not hasattr(loader, "__iter__") or isinstance(loader, str | bytes):
+        raise ValueError(
+            f"{name} must be a DataLoader (an iterable of batches), got {loader!r:.60}"
+        )
+
+
+def _device(device: object, model: nn.Module) -> torch.device:
+    """``device`` as a torch.device, or the model's when it is None."""
+    if device is None:
+        return next(model.parameters()).device
+    try:
+        return torch.device(device)  # type: ignore[arg-type]
+    except (TypeError, RuntimeError) as err:
+        raise ValueError(f"device must be a torch.device or a name such as 'cpu': {err}") from None
+
+
 def _batches_on(batch: tuple | list, device: torch.device) -> tuple[torch.Tensor, ...]:
     return tuple(t.to(device) if isinstance(t, torch.Tensor) else t for t in batch)
 
@@ -82,7 +107,10 @@ def evaluate(
 
     The model is put in eval mode for the pass and restored to its previous mode after.
     """
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    _check_model_and_loss(model, loss_fn)
+    _check_loader("loader", loader)
+    accuracy = args.one_of("accuracy", accuracy, (True, False))
+    device = _device(device, model)
     was_training = model.training
     model.eval()
     total, loss_sum, correct = 0, 0.0, 0
@@ -105,6 +133,25 @@ def evaluate(
     return result
 
 
+@torch.no_grad()
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Fraction of samples whose arg max over the classes (dim 1) equals the label ``y``.
+
+    Runs ``model`` in its current mode, on ``x``'s device moved to the model's: call
+    ``model.eval()`` first for a test accuracy (leaving dropout or batch norm in training
+    mode is one of the mistakes chapter 8 measures with this function).
+    """
+    x = args.tensor("x", x, nonempty=True)
+    y = args.tensor("y", y, ndim=1)
+    if y.is_floating_point() or len(y) != len(x):
+        raise ValueError(
+            f"y must hold one integer label per row of x ({len(x)}), got dtype {y.dtype} "
+            f"and shape {tuple(y.shape)}"
+        )
+    device = next(model.parameters()).device
+    return float((model(x.to(device)).argmax(dim=1).cpu() == y.cpu()).double().mean())
+
+
 class _LivePlot:
     """A PNG of the loss curves in an ipywidgets.Image, redrawn at most every ``every`` s.
 
@@ -119,6 +166,9 @@ class _LivePlot:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        from helpers.plots import png_bytes
+
+        self.png_bytes = png_bytes  # the one PNG encoder (fast zlib level, no timestamp)
         self.every = every
         # fixed margins, no layout engine: solving a layout costs more than drawing
         self.fig = Figure(figsize=(8.0, 2.8), dpi=72, layout="none")  # not the style's engine
@@ -159,13 +209,7 @@ class _LivePlot:
                 ax.relim()
                 ax.autoscale_view()
         self.fig.canvas.draw()
-        width, height = self.fig.canvas.get_width_height()
-        rgba = Image.frombuffer(
-            "RGBA", (width, height), self.fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        buf = io.BytesIO()
-        rgba.save(buf, format="png", compress_level=1)  # fast zlib level
-        self.image.value = buf.getvalue()
+        self.image.value = self.png_bytes(self.fig)
         # self-throttle: on a slow or busy machine keep redraws under ~10 % of the time
         spent = time.perf_counter() - now
         self.last = time.perf_counter()
@@ -204,12 +248,23 @@ def fit(
     ``scheduler.step(val_loss)`` for ReduceLROnPlateau), then evaluation on ``val_loader``.
     ``live_plot=None`` means: on in a notebook, off elsewhere.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if plot_every < 0:
-        raise ValueError(f"plot_every must be >= 0 seconds, got {plot_every}")
+    epochs = args.integer("epochs", epochs, low=1)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(f"optimizer must be a torch.optim.Optimizer, got {optimizer!r:.60}")
     loss_fn = loss_fn if loss_fn is not None else nn.CrossEntropyLoss()
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    _check_model_and_loss(model, loss_fn)
+    _check_loader("train_loader", train_loader)
+    if val_loader is not None:
+        _check_loader("val_loader", val_loader)
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise ValueError(f"scheduler must be None or have a step() method, got {scheduler!r:.60}")
+    for name, flag in (("accuracy", accuracy), ("progress", progress)):
+        args.one_of(name, flag, (True, False))
+    live_plot = args.one_of("live_plot", live_plot, (None, True, False))
+    plot_every = args.number("plot_every", plot_every, low=0)
+    if not isinstance(desc, str):
+        raise ValueError(f"desc must be a string (the progress bar's label), got {desc!r:.60}")
+    device = _device(device, model)
     model.to(device)
     plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
     if plateau and val_loader is None:

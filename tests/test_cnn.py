@@ -39,7 +39,7 @@ def test_conv_vs_dense_parameters_match_torch_layers():
     counts = cnn.conv_vs_dense_parameters(C=1, H=8, W=8, K=4, F=3)
     assert counts["conv"] == cnn.count_parameters(nn.Conv2d(1, 4, 3, padding=1))
     assert counts["dense"] == cnn.count_parameters(nn.Linear(64, 4 * 64))
-    with pytest.raises(ValueError, match="F must be a positive int"):
+    with pytest.raises(ValueError, match="F must be an int >= 1"):
         cnn.conv_vs_dense_parameters(C=1, H=8, W=8, K=4, F=0)
 
 
@@ -50,7 +50,7 @@ def test_bad_hyperparameters_raise_clear_errors():
         cnn.DigitCNN(channels=(4, 4, 4, 4))
     with pytest.raises(ValueError, match="kernel_size must be an odd positive int"):
         cnn.conv_block(1, 4, kernel_size=2)
-    with pytest.raises(ValueError, match="hidden must be a positive int"):
+    with pytest.raises(ValueError, match="hidden must be an int >= 1"):
         cnn.MLP(hidden=0)
 
 

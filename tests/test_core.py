@@ -107,7 +107,8 @@ def test_compare_handles_nan_inf_and_rtol(capsys):
     "kwargs, match",
     [
         (dict(ours=[1.0, 2.0], reference=[1.0]), "shapes differ"),
-        (dict(ours=[1.0], reference=[1.0], atol=-1), "atol and rtol must be >= 0"),
+        (dict(ours=[1.0], reference=[1.0], atol=-1), "atol must be a finite number >= 0"),
+        (dict(ours=[1.0], reference=[1.0], rtol=-1), "rtol must be a finite number >= 0"),
         (dict(ours="abc", reference=[1.0]), "ours must be numeric"),
         (dict(ours=object(), reference=[1.0]), "ours must be a tensor"),
     ],

@@ -40,7 +40,7 @@ def test_seeded_shuffle_is_reproducible_and_independent_of_global_rng():
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, "8", True, None])
 def test_make_loader_rejects_bad_batch_sizes(bad):
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
         data.make_loader(TensorDataset(torch.arange(4)), bad)
 
 
@@ -50,7 +50,7 @@ def test_pad_collate_pads_to_the_longest_and_keeps_lengths():
     assert padded.tolist() == [[1, 2, 3], [4, 0, 0], [5, 6, 0]]
     assert lengths.tolist() == [3, 1, 2] and labels.tolist() == [0, 1, 1]
     assert data.pad_collate(batch, padding_value=-1)[0][1].tolist() == [4, -1, -1]
-    with pytest.raises(ValueError, match="empty batch"):
+    with pytest.raises(ValueError, match="batch must be a non-empty list"):
         data.pad_collate([])
     with pytest.raises(ValueError, match="1-D"):
         data.pad_collate([(torch.zeros(2, 2), 0)])

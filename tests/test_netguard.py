@@ -84,3 +84,48 @@ def test_notebook_kernels_load_the_guard():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr[-2000:]
+
+
+# -- UDP: a datagram needs no connection, so sendto / sendmsg are guarded themselves ----------
+@pytest.mark.parametrize("host", ["192.0.2.1", "8.8.8.8", "2001:db8::1"])
+@pytest.mark.parametrize("form", ["sendto", "sendto with flags", "sendmsg"])
+def test_a_udp_datagram_to_another_host_is_refused_before_anything_is_sent(host, form):
+    original, calls = _recording()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        if form == "sendmsg":
+            guarded = NETGUARD["make_guarded_send"](
+                original, "sendmsg", NETGUARD["sendmsg_address"]
+            )
+            call = lambda: guarded(sock, [b"x"], [], 0, (host, 9))  # noqa: E731
+        else:
+            guarded = NETGUARD["make_guarded_send"](original, "sendto", NETGUARD["sendto_address"])
+            flags = (0,) if form == "sendto with flags" else ()
+            call = lambda: guarded(sock, b"x", *flags, (host, 9))  # noqa: E731
+        with pytest.raises(NETGUARD["NetworkBlockedError"], match="only reach loopback"):
+            call()
+    assert calls == []
+
+
+def test_the_installed_udp_guard_refuses_test_net_and_lets_loopback_through():
+    """The real, installed sendto/sendmsg: TEST-NET 192.0.2.1 is refused (the guard raises
+    before the datagram leaves); a loopback datagram arrives."""
+    assert getattr(socket.socket.sendto, "netguard", False)
+    assert getattr(socket.socket.sendmsg, "netguard", False)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with pytest.raises(NETGUARD["NetworkBlockedError"], match="sendto"):
+            sock.sendto(b"x", ("192.0.2.1", 9))
+        with pytest.raises(NETGUARD["NetworkBlockedError"], match="sendto"):
+            sock.sendto(b"x", 0, ("192.0.2.1", 9))
+        with pytest.raises(NETGUARD["NetworkBlockedError"], match="sendmsg"):
+            sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 9))
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client,
+    ):
+        server.bind(("127.0.0.1", 0))
+        server.settimeout(2)
+        client.sendto(b"ping", server.getsockname())
+        client.sendmsg([b"pong"], [], 0, server.getsockname())
+        assert server.recvfrom(16)[0] == b"ping"
+        assert server.recvfrom(16)[0] == b"pong"

@@ -75,7 +75,7 @@ def check_answer(
     ):
         got = tuple(answer) if isinstance(answer, torch.Size | list) else answer
         want = tuple(expected) if isinstance(expected, torch.Size) else expected
-        if got == want:
+        if type(got) is type(want) and got == want:  # an array's == is elementwise
             print(f"{name}: correct.")
             return Verdict(True)
         print(f"{name}: not quite: {answer!r} is not the expected value. Hint: {hint}")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+import torch
+
 from helpers.exercises import Verdict, check_answer
 from helpers.layers.conv import conv_output_size
 
 __all__ = ["ex1", "ex2", "ex3"]
+
+
+def _plain(answer: object) -> object:
+    """A numpy array or tensor as nested lists (a shape answer is compared as a tuple)."""
+    return answer.tolist() if isinstance(answer, np.ndarray | torch.Tensor) else answer
 
 
 def ex1(answer: object) -> Verdict:
@@ -14,6 +22,7 @@ def ex1(answer: object) -> Verdict:
     Input (1, 3, 32, 32) -> Conv2d(3, 8, kernel_size=5, padding=2) -> MaxPool2d(2)
     -> Conv2d(8, 16, kernel_size=3, stride=2).
     """
+    answer = _plain(answer)  # an array or tensor answer compares as a list
     side = conv_output_size(32, 5, 2, 1)  # 32: padding 2 keeps a 5x5 kernel's output size
     side = conv_output_size(side, 2, 0, 2)  # 16: pooling halves it
     side = conv_output_size(side, 3, 0, 2)  # 7: floor((16 - 3) / 2) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from helpers.exercises import Verdict, check_answer, is_stub
@@ -13,8 +14,14 @@ __all__ = ["ex1", "ex2", "ex3", "ex4", "EX3_SENTENCE"]
 EX3_SENTENCE = "The cat bites the bird."
 
 
+def _plain(answer: object) -> object:
+    """A numpy array or tensor as nested lists (a shape answer is compared as a tuple)."""
+    return answer.tolist() if isinstance(answer, np.ndarray | torch.Tensor) else answer
+
+
 def ex1(answer: object) -> Verdict:
     """The shape of ``h_n`` from ``nn.RNN(8, 16, num_layers=2, batch_first=True)`` on x (4, 10, 8)."""
+    answer = _plain(answer)  # an array or tensor answer compares as a list
     return check_answer(
         "ex1",
         answer,
@@ -47,9 +54,8 @@ def ex3(answer: object) -> Verdict:
         "'bird' never occurs in the corpus, so it maps to vocab.unk_id."
     )
     if not is_stub(answer):
-        if isinstance(answer, torch.Tensor):
-            answer = answer.tolist()
-        if isinstance(answer, str) or not hasattr(answer, "__len__"):
+        answer = _plain(answer)
+        if not isinstance(answer, list | tuple):
             print(f"ex3: expected a list of ids (ints), got {type(answer).__name__}. Hint: {hint}")
             return Verdict(False)
         if len(answer) != len(expected):

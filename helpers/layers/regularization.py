@@ -38,10 +38,10 @@ Gradients come from autograd through these formulas.
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch import nn
+
+from helpers import args
 
 __all__ = [
     "check_p",
@@ -57,24 +57,17 @@ __all__ = [
 
 # --------------------------------------------------------------------------- Dropout
 def check_p(p: object) -> float:
-    """``p`` as a float if it is a drop probability in [0, 1); a ``ValueError`` otherwise."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise ValueError(f"dropout probability p must be a number in [0, 1), got {p!r}")
-    p = float(p)
-    if not 0.0 <= p < 1.0:
+    """``p`` as a float if it is a drop probability in [0, 1) (p = 1 would drop every unit
+    and make the inverted scale 1 / (1 - p) undefined); a ``ValueError`` otherwise."""
+    return args.fraction("dropout probability p", p, open_high=True)
+
+
+def _generator(generator: object) -> torch.Generator | None:
+    if generator is not None and not isinstance(generator, torch.Generator):
         raise ValueError(
-            f"dropout probability p must be in [0, 1), got {p}: p = 1 would drop every unit "
-            "and the inverted scale 1 / (1 - p) is undefined"
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
         )
-    return p
-
-
-def _check_float_tensor(x: object, name: str = "x") -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise ValueError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
-    return x
+    return generator
 
 
 def dropout_mask(
@@ -86,8 +79,8 @@ def dropout_mask(
     makes on the CPU: with a generator in the same state, the masks are identical.
     """
     p = check_p(p)
-    _check_float_tensor(like, "like")
-    return torch.empty_like(like).bernoulli_(1.0 - p, generator=generator)
+    like = args.tensor("like", like, floating=True, nonempty=True)
+    return torch.empty_like(like).bernoulli_(1.0 - p, generator=_generator(generator))
 
 
 def dropout(
@@ -105,13 +98,12 @@ def dropout(
     ``p = 0`` the input is returned unchanged and no random number is drawn (as in PyTorch).
     """
     p = check_p(p)
-    x = _check_float_tensor(x)
+    x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
+    training = args.one_of("training", training, (True, False))
+    generator = _generator(generator)
     if mask is not None:
-        mask = _check_float_tensor(
-            mask.to(x.dtype) if isinstance(mask, torch.Tensor) else mask, "mask"
-        )
-        if mask.shape != x.shape:
-            raise ValueError(f"mask has shape {tuple(mask.shape)}, x has shape {tuple(x.shape)}")
+        mask = args.tensor("mask", mask).to(x.dtype)
+        args.same_shape(("mask", "x"), mask, x)
         if not bool(((mask == 0) | (mask == 1)).all()):
             raise ValueError("mask must hold only 0 (dropped) and 1 (kept)")
     if not training or p == 0.0:
@@ -131,15 +123,11 @@ class Dropout(nn.Module):
     def __init__(self, p: float = 0.5, *, generator: torch.Generator | None = None) -> None:
         super().__init__()
         self.p = check_p(p)
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise ValueError(
-                f"generator must be a torch.Generator or None, got {type(generator).__name__}"
-            )
-        self.generator = generator
+        self.generator = _generator(generator)
         self.last_mask: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = _check_float_tensor(x)
+        x = args.tensor("x", x, floating=True, nonempty=True, finite=True)
         if not self.training or self.p == 0.0:
             return x
         self.last_mask = dropout_mask(x, self.p, generator=self.generator)
@@ -160,14 +148,38 @@ def _per_channel(v: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     return v.reshape(1, -1, *([1] * (z.ndim - 2)))
 
 
+def _activations(z: object) -> torch.Tensor:
+    """``z`` checked to be a finite float tensor of shape (N, C, ...)."""
+    z = args.tensor("z", z, floating=True, nonempty=True, finite=True)
+    if z.ndim < 2:
+        raise ValueError(f"z must have shape (N, C, ...), got {tuple(z.shape)}")
+    return z
+
+
+def _per_channel_vector(name: str, v: object, C: int) -> torch.Tensor:
+    v = args.tensor(name, v, floating=True, finite=True)
+    if tuple(v.shape) != (C,):
+        raise ValueError(f"{name} must have shape ({C},) for {C} channels, got {tuple(v.shape)}")
+    return v
+
+
+def _more_than_one_value(z: torch.Tensor, who: str) -> None:
+    """Batch statistics of m = 1 value per channel normalize everything to 0 (torch refuses)."""
+    if z.numel() // z.shape[1] < 2:
+        raise ValueError(
+            f"{who} in training mode needs more than 1 value per channel, "
+            f"got input of shape {tuple(z.shape)}: with m = 1 every z_i equals mu_B, so "
+            "z_hat = 0 and the output is beta whatever the input. Use a batch of 2 or "
+            "more, or call .eval() to use the running statistics."
+        )
+
+
 def batch_stats(z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     r"""Per-channel :math:`\mu_B` and the *biased* :math:`\sigma_B^2` of ``z`` (N, C, ...).
 
     .. math:: \mu_B = \frac{1}{m}\sum_i z_i, \qquad \sigma_B^2 = \frac{1}{m}\sum_i (z_i - \mu_B)^2
     """
-    z = _check_float_tensor(z, "z")
-    if z.ndim < 2:
-        raise ValueError(f"z must have shape (N, C, ...), got {tuple(z.shape)}")
+    z = _activations(z)
     dims = _reduce_dims(z)
     mu_B = z.mean(dim=dims)
     sigma2_B = ((z - _per_channel(mu_B, z)) ** 2).mean(dim=dims)
@@ -190,20 +202,17 @@ def batch_norm(
     used (training mode); with them (the running estimates), eval mode. ``gamma``/``beta``
     default to 1 and 0 (no affine transform).
     """
-    z = _check_float_tensor(z, "z")
-    if z.ndim < 2:
-        raise ValueError(f"z must have shape (N, C, ...), got {tuple(z.shape)}")
-    if not eps > 0:
-        raise ValueError(f"eps must be > 0, got {eps}")
+    z = _activations(z)
+    eps = args.number("eps", eps, low=0, low_open=True)
     if (mean is None) != (var is None):
         raise ValueError("give both mean and var (eval mode) or neither (batch statistics)")
-    C = z.shape[1]
     for name, v in (("gamma", gamma), ("beta", beta), ("mean", mean), ("var", var)):
-        if v is not None and tuple(v.shape) != (C,):
-            raise ValueError(
-                f"{name} must have shape ({C},) for {C} channels, got {tuple(v.shape)}"
-            )
+        if v is not None:
+            _per_channel_vector(name, v, z.shape[1])
+    if var is not None and bool((var < 0).any()):
+        raise ValueError("var must be >= 0 in every channel")
     if mean is None:
+        _more_than_one_value(z, "batch_norm")
         mu, sigma2 = batch_stats(z)
     else:
         mu, sigma2 = mean, var
@@ -237,25 +246,14 @@ class _BatchNorm(nn.Module):
         track_running_stats: bool = True,
     ) -> None:
         super().__init__()
-        if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
-            raise ValueError(
-                f"num_features must be a positive int (the channels C), got {num_features!r}"
-            )
-        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not eps > 0:
-            raise ValueError(f"eps must be a number > 0, got {eps!r}")
-        if momentum is not None and (
-            isinstance(momentum, bool)
-            or not isinstance(momentum, numbers.Real)
-            or not 0 <= momentum <= 1
-        ):
-            raise ValueError(
-                f"momentum must be a number in [0, 1] or None (cumulative average), got {momentum!r}"
-            )
-        self.num_features = num_features
-        self.eps = float(eps)
-        self.momentum = None if momentum is None else float(momentum)
-        self.affine = bool(affine)
-        self.track_running_stats = bool(track_running_stats)
+        self.num_features = args.integer("num_features", num_features, low=1)  # the channels C
+        self.eps = args.number("eps", eps, low=0, low_open=True)
+        # momentum None: the cumulative average, alpha = 1 / (batches tracked)
+        self.momentum = None if momentum is None else args.fraction("momentum", momentum)
+        self.affine = args.one_of("affine", affine, (True, False))
+        self.track_running_stats = args.one_of(
+            "track_running_stats", track_running_stats, (True, False)
+        )
         if self.affine:
             self.weight = nn.Parameter(torch.ones(num_features))  # gamma
             self.bias = nn.Parameter(torch.zeros(num_features))  # beta
@@ -280,7 +278,7 @@ class _BatchNorm(nn.Module):
         return self.bias
 
     def _check_input(self, z: object) -> torch.Tensor:
-        z = _check_float_tensor(z, "input")
+        z = args.tensor("input", z, floating=True, nonempty=True, finite=True)
         name = type(self).__name__
         if z.ndim not in self.allowed_ndims:
             raise ValueError(
@@ -307,13 +305,8 @@ class _BatchNorm(nn.Module):
                 var=self.running_var,
             )
         m = z.numel() // z.shape[1]
-        if self.training and m < 2:
-            raise ValueError(
-                f"{type(self).__name__} in training mode needs more than 1 value per channel, "
-                f"got input of shape {tuple(z.shape)}: with m = 1 every z_i equals mu_B, so "
-                "z_hat = 0 and the output is beta whatever the input. Use a batch of 2 or "
-                "more, or call .eval() to use the running statistics."
-            )
+        if self.training:
+            _more_than_one_value(z, type(self).__name__)
         mu_B, sigma2_B = batch_stats(z)
         if self.training and self.track_running_stats:
             with torch.no_grad():

@@ -29,10 +29,12 @@ last step still depends on an input :math:`k` steps back,
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-import numpy as np
 import torch
 from torch import nn
+
+from helpers import activations, args
 
 __all__ = [
     "ACTIVATIONS",
@@ -46,17 +48,13 @@ __all__ = [
 ]
 
 #: the activations :math:`\phi` the from-scratch layer accepts (nn.RNN has tanh and relu)
-ACTIVATIONS = {
-    "tanh": torch.tanh,
-    "relu": torch.relu,
-    "identity": lambda a: a,
-}
+ACTIVATIONS = ("tanh", "relu", "identity")
 
 
-def _activation(name: str):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
+def _phi(activation: str) -> Callable[[torch.Tensor], torch.Tensor]:
+    r""":math:`\phi` from the course's activation table as PyTorch's own module (``nn.Tanh``,
+    ``nn.ReLU``, ``nn.Identity``): the floats and the autograd graph of ``nn.RNN``."""
+    return activations.module(args.one_of("activation", activation, ACTIVATIONS))
 
 
 def rnn_cell(
@@ -74,7 +72,11 @@ def rnn_cell(
     ``w_hh`` (H, H), ``b_h`` (H,). Vectors are rows, so the products are written
     ``x_t @ w_xh.T``.
     """
-    phi = _activation(activation)
+    phi = _phi(activation)
+    x_t = args.tensor("x_t", x_t, ndim=(1, 2), floating=True, nonempty=True, finite=True)
+    h_prev = args.tensor("h_prev", h_prev, ndim=(1, 2), floating=True, nonempty=True, finite=True)
+    w_xh = args.tensor("w_xh", w_xh, floating=True, nonempty=True, finite=True)
+    w_hh = args.tensor("w_hh", w_hh, floating=True, nonempty=True, finite=True)
     if w_xh.ndim != 2 or w_hh.ndim != 2 or w_hh.shape[0] != w_hh.shape[1]:
         raise ValueError(
             f"w_xh must be (H, D) and w_hh (H, H), got {tuple(w_xh.shape)} and {tuple(w_hh.shape)}"
@@ -87,6 +89,10 @@ def rnn_cell(
         raise ValueError(f"x_t has {x_t.shape[-1]} features, w_xh expects {w_xh.shape[1]}")
     if h_prev.shape[-1] != w_hh.shape[0]:
         raise ValueError(f"h_prev has {h_prev.shape[-1]} units, w_hh expects {w_hh.shape[0]}")
+    if b_h is not None:
+        b_h = args.tensor("b_h", b_h, floating=True, finite=True)
+        if tuple(b_h.shape) != (w_hh.shape[0],):
+            raise ValueError(f"b_h must have shape ({w_hh.shape[0]},), got {tuple(b_h.shape)}")
     a_t = x_t @ w_xh.T + h_prev @ w_hh.T
     if b_h is not None:
         a_t = a_t + b_h
@@ -114,16 +120,12 @@ class RNN(nn.Module):
         batch_first: bool = False,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("input_size", input_size),
-            ("hidden_size", hidden_size),
-            ("num_layers", num_layers),
-        ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        _activation(activation)
-        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.activation, self.batch_first = activation, batch_first
+        self.input_size = args.integer("input_size", input_size, low=1)
+        self.hidden_size = args.integer("hidden_size", hidden_size, low=1)
+        self.num_layers = args.integer("num_layers", num_layers, low=1)
+        self.activation = args.one_of("activation", activation, ACTIVATIONS)
+        bias = args.one_of("bias", bias, (True, False))
+        self.batch_first = args.one_of("batch_first", batch_first, (True, False))
         bound = 1.0 / math.sqrt(hidden_size)  # nn.RNN's default: U(-1/sqrt(H), 1/sqrt(H))
         self.w_xh = nn.ParameterList()
         self.w_hh = nn.ParameterList()
@@ -145,9 +147,9 @@ class RNN(nn.Module):
         ``nn.RNN`` is copied bit for bit (not through float32).
         """
         if not isinstance(rnn, nn.RNN):
-            raise ValueError(f"expected a torch.nn.RNN, got {type(rnn).__name__}")
+            raise ValueError(f"rnn must be a torch.nn.RNN, got {type(rnn).__name__}")
         if rnn.bidirectional or rnn.proj_size:
-            raise ValueError("only unidirectional nn.RNN without projections can be copied")
+            raise ValueError("rnn must be a unidirectional nn.RNN without projections")
         ours = cls(
             rnn.input_size,
             rnn.hidden_size,
@@ -170,9 +172,11 @@ class RNN(nn.Module):
     def forward(
         self, x: torch.Tensor, h0: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        if not isinstance(x, torch.Tensor) or x.ndim not in (2, 3):
-            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-            raise ValueError(f"x must be a (T, B, D), (B, T, D) or (T, D) tensor, got {shape}")
+        x = args.tensor("x", x, floating=True, finite=True)
+        if x.ndim not in (2, 3):
+            raise ValueError(
+                f"x must be a (T, B, D), (B, T, D) or (T, D) tensor, got {tuple(x.shape)}"
+            )
         unbatched = x.ndim == 2
         if unbatched:
             x = x.unsqueeze(1)  # (T, 1, D)
@@ -189,6 +193,7 @@ class RNN(nn.Module):
         if h0 is None:
             h0 = x.new_zeros(shape)
         else:
+            h0 = args.tensor("h0", h0, floating=True, finite=True)
             h0 = h0.unsqueeze(1) if unbatched and h0.ndim == 2 else h0
             if tuple(h0.shape) != shape:
                 raise ValueError(f"h0 must have shape {shape}, got {tuple(h0.shape)}")
@@ -232,11 +237,9 @@ def recurrent_weights(hidden_size: int, scale: float, *, seed: int = 0) -> torch
     the cleanest possible picture of vanishing (:math:`\gamma < 1`) and exploding
     (:math:`\gamma > 1`) gradients.
     """
-    if isinstance(hidden_size, bool) or not isinstance(hidden_size, int) or hidden_size < 1:
-        raise ValueError(f"hidden_size must be a positive int, got {hidden_size!r}")
-    if not (math.isfinite(scale) and scale >= 0):
-        raise ValueError(f"scale must be a finite number >= 0, got {scale}")
-    gen = torch.Generator().manual_seed(seed)
+    hidden_size = args.integer("hidden_size", hidden_size, low=1)
+    scale = args.number("scale", scale, low=0)
+    gen = torch.Generator().manual_seed(args.integer("seed", seed, low=0))
     a = torch.randn(hidden_size, hidden_size, generator=gen, dtype=torch.float64)
     q, r = torch.linalg.qr(a)
     q = q * torch.sign(torch.diagonal(r))  # a uniformly random orthogonal matrix
@@ -258,12 +261,9 @@ def distance_problem(
     inputs ``x`` (T, D) with N(0, input_scale²) entries and a unit vector ``u`` that defines
     the loss :math:`L = u^\top h_T`.
     """
-    if isinstance(seq_len, bool) or not isinstance(seq_len, int) or seq_len < 1:
-        raise ValueError(f"seq_len must be a positive int, got {seq_len!r}")
-    if not (math.isfinite(input_scale) and input_scale >= 0):
-        raise ValueError(f"input_scale must be a finite number >= 0, got {input_scale}")
-    if isinstance(input_size, bool) or not isinstance(input_size, int) or input_size < 1:
-        raise ValueError(f"input_size must be a positive int, got {input_size!r}")
+    seq_len = args.integer("seq_len", seq_len, low=1)
+    input_scale = args.number("input_scale", input_scale, low=0)
+    input_size = args.integer("input_size", input_size, low=1)
     w_hh = recurrent_weights(hidden_size, scale, seed=seed)
     gen = torch.Generator().manual_seed(seed + 1)
     w_xh = torch.randn(hidden_size, input_size, generator=gen, dtype=torch.float64)
@@ -297,11 +297,12 @@ def gradient_vs_distance(
 
     so every step back multiplies by :math:`\operatorname{diag}(\phi'(a_t))\,\omega_{hh}`.
     Entry ``k`` of the result belongs to the input ``k`` steps before the last. Computed in
-    float64 with NumPy (a few ms for T = 150); overflow gives ``inf``/``nan``, underflow 0,
-    never an exception. The unit tests check it against autograd.
+    float64 (a few ms for T = 150), :math:`\phi'` from ``helpers.activations.derivative_fn``;
+    overflow gives ``inf``/``nan``, underflow 0, never an exception. The unit tests check
+    it against autograd.
     """
-    _activation(activation)
-    problem = distance_problem(
+    phi, phi_prime = _phi(activation), activations.derivative_fn(activation)
+    p = distance_problem(
         seq_len,
         scale=scale,
         hidden_size=hidden_size,
@@ -309,39 +310,21 @@ def gradient_vs_distance(
         input_scale=input_scale,
         seed=seed,
     )
-    w_xh, w_hh, x, u = (problem[k].numpy() for k in ("w_xh", "w_hh", "x", "u"))
-    with np.errstate(all="ignore"):
-        xw = x @ w_xh.T  # (T, H): the input part of every pre-activation
-        w_hh_t = w_hh.T
-        a = np.empty_like(xw)
-        h = np.zeros(hidden_size)
-        for t in range(seq_len):  # forward, keeping a_t
-            a[t] = xw[t] + h @ w_hh_t
-            h = _phi_numpy(activation, a[t])
-        d_phi = _phi_prime_numpy(activation, a)
-        grads = np.empty(seq_len)
-        delta = u
-        for t in range(seq_len - 1, -1, -1):  # backward through time
-            delta_a = delta * d_phi[t]
-            grads[t] = np.linalg.norm(delta_a @ w_xh)
-            delta = delta_a @ w_hh
-    return torch.from_numpy(grads[::-1].copy())  # entry k: the input k steps before the last
-
-
-def _phi_numpy(name: str, a: np.ndarray) -> np.ndarray:
-    if name == "tanh":
-        return np.tanh(a)
-    if name == "relu":
-        return np.maximum(a, 0.0)
-    return a
-
-
-def _phi_prime_numpy(name: str, a: np.ndarray) -> np.ndarray:
-    if name == "tanh":
-        return 1.0 - np.tanh(a) ** 2
-    if name == "relu":
-        return (a > 0).astype(a.dtype)
-    return np.ones_like(a)
+    w_xh, w_hh, x, u = p["w_xh"], p["w_hh"], p["x"], p["u"]
+    xw = x @ w_xh.T  # (T, H): the input part of every pre-activation
+    a = torch.empty_like(xw)
+    h = torch.zeros(hidden_size, dtype=torch.float64)
+    for t in range(seq_len):  # forward, keeping a_t
+        a[t] = xw[t] + h @ w_hh.T
+        h = phi(a[t])
+    d_phi = phi_prime(a)  # phi'(a_t) for every step
+    grads = torch.empty(seq_len, dtype=torch.float64)
+    delta = u
+    for t in range(seq_len - 1, -1, -1):  # backward through time
+        delta_a = delta * d_phi[t]
+        grads[t] = torch.linalg.vector_norm(delta_a @ w_xh)
+        delta = delta_a @ w_hh
+    return grads.flip(0)  # entry k: the input k steps before the last
 
 
 def graph_depth(output: torch.Tensor) -> int:
@@ -351,7 +334,8 @@ def graph_depth(output: torch.Tensor) -> int:
     could run at the same time. For an unrolled RNN the chain grows with the sequence
     length (each :math:`h_t` needs :math:`h_{t-1}`); for a convolution it does not.
     """
-    if not isinstance(output, torch.Tensor) or output.grad_fn is None:
+    output = args.tensor("output", output)
+    if output.grad_fn is None:
         raise ValueError("output must be a tensor computed from tensors that require grad")
     depth: dict[object, int] = {}
     stack = [(output.grad_fn, False)]
@@ -386,10 +370,10 @@ def pulse_response(
     distance between the two hidden states after step ``t``: zero before the pulse, then a
     trace that fades about geometrically. Float64.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if isinstance(at, bool) or not isinstance(at, int) or not 1 <= at <= steps:
-        raise ValueError(f"at must be an int in [1, {steps}], got {at!r}")
+    steps = args.integer("steps", steps, low=1)
+    at = args.integer("at", at, low=1, high=steps)
+    pulse = args.number("pulse", pulse)
+    noise = args.number("noise", noise, low=0)
     w_hh = recurrent_weights(hidden_size, scale, seed=seed)
     gen = torch.Generator().manual_seed(seed + 1)
     w_xh = torch.randn(hidden_size, 1, generator=gen, dtype=torch.float64)

@@ -23,8 +23,8 @@ import torch
 import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
-from helpers.api_tour import conv2d_shapes, pool_output_size, same_padding
 from helpers.plots import bare
+from helpers.torch_api import conv2d_shapes, pool_output_size, same_padding
 from helpers.widgets import Explorer
 
 __all__ = ["ConvPoolExplorer", "KERNELS", "PADDINGS", "MODES", "POOLS", "kernel", "photo"]

@@ -2,7 +2,8 @@
 
 Loaded by every notebook kernel the tests start (IPYTHONDIR=tests/ipython, see the
 Makefile) and by tests/conftest.py for the unit tests. Nothing is sent before the check:
-the guard refuses the address before the real ``connect`` runs.
+the guard refuses the address before the real ``connect`` (TCP) or ``sendto`` / ``sendmsg``
+(a UDP datagram, which needs no connection) runs.
 """
 
 import ipaddress
@@ -47,6 +48,35 @@ def make_guarded(original, what: str):
     return guarded
 
 
+def sendto_address(args: tuple):
+    """``sendto(data, address)`` / ``sendto(data, flags, address)``: the last argument."""
+    return args[-1] if len(args) >= 2 else None
+
+
+def sendmsg_address(args: tuple):
+    """``sendmsg(buffers, ancdata, flags, address)``: the fourth, absent when connected."""
+    return args[3] if len(args) >= 4 else None
+
+
+def make_guarded_send(original, what: str, address_of):
+    """Guard a datagram send: refuse a destination that is not loopback before sending.
+
+    A send without an address goes to the connected peer, which ``connect`` already checked.
+    """
+
+    def guarded(self, *args):
+        address = address_of(args)
+        if address is not None and not address_allowed(self.family, address):
+            raise NetworkBlockedError(
+                f"{what} to {address!r} blocked: tests and notebooks may only reach loopback"
+            )
+        return original(self, *args)
+
+    guarded.__name__ = f"netguard_{what}"
+    guarded.netguard = True
+    return guarded
+
+
 def make_guarded_getaddrinfo(original):
     def guarded(host, *args, **kwargs):
         if not _is_loopback(host):
@@ -63,11 +93,14 @@ def make_guarded_getaddrinfo(original):
 
 
 def install() -> None:
-    """Patch socket.connect, connect_ex, sendto and getaddrinfo (idempotent)."""
+    """Patch socket.connect, connect_ex, sendto, sendmsg and getaddrinfo (idempotent)."""
     if getattr(socket.socket.connect, "netguard", False):
         return
     socket.socket.connect = make_guarded(socket.socket.connect, "connect")
     socket.socket.connect_ex = make_guarded(socket.socket.connect_ex, "connect_ex")
+    socket.socket.sendto = make_guarded_send(socket.socket.sendto, "sendto", sendto_address)
+    if hasattr(socket.socket, "sendmsg"):  # not on Windows
+        socket.socket.sendmsg = make_guarded_send(socket.socket.sendmsg, "sendmsg", sendmsg_address)
     socket.getaddrinfo = make_guarded_getaddrinfo(socket.getaddrinfo)
 
 

@@ -1,4 +1,4 @@
-"""Chapter 11: helpers.api_tour (data, Conv2d/pooling formulas, embeddings, shape table),
+"""Chapter 11: helpers.torch_api (datasets, Conv2d/pooling shapes, embeddings, shape table),
 its plots, its explorer and its exercise checkers."""
 
 from __future__ import annotations
@@ -14,59 +14,58 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from helpers import api_tour, data, train
+from helpers import data, torch_api, train
 from helpers.exercises import ch11
 from helpers.plots import api as api_plots
-from helpers.widgets.api import KERNELS, MODES, PADDINGS, POOLS, ConvPoolExplorer, kernel, photo
 
 # --------------------------------------------------------------------------- data
 
 
 def test_encode_decode_round_trip_and_bad_names():
-    ids = api_tour.encode("anna")
+    ids = torch_api.encode("anna")
     assert ids.dtype == torch.long and ids.tolist() == [1, 14, 14, 1]
-    assert api_tour.decode(torch.tensor([1, 14, 14, 1, 0, 0])) == "anna"
+    assert torch_api.decode(torch.tensor([1, 14, 14, 1, 0, 0])) == "anna"
     with pytest.raises(ValueError, match="outside a-z"):
-        api_tour.encode("Anna")
+        torch_api.encode("Anna")
     with pytest.raises(ValueError, match="non-empty"):
-        api_tour.encode("")
+        torch_api.encode("")
 
 
 def test_names_dataset_is_map_style_and_balanced_as_documented():
-    ds = api_tour.NamesDataset()
+    ds = torch_api.NamesDataset()
     assert len(ds) == 4832 and ds.labels.bincount().tolist() == [3944, 888]
     ids, label = ds[0]
-    assert api_tour.decode(ids) == ds.names[0] and label == 0
-    assert api_tour.decode(ds[-1][0]) == ds.names[-1] and ds[-1][1] == 1
+    assert torch_api.decode(ids) == ds.names[0] and label == 0
+    assert torch_api.decode(ds[-1][0]) == ds.names[-1] and ds[-1][1] == 1
     assert not set(ds.names[:3944]) & set(ds.names[3944:])  # ambiguous names dropped
     with pytest.raises(IndexError, match="out of range"):
         ds[len(ds)]
-    small = api_tour.NamesDataset(["bo", "al"], [1, 0])
+    small = torch_api.NamesDataset(["bo", "al"], [1, 0])
     assert len(small) == 2 and small[1][1] == 0
     with pytest.raises(ValueError, match="same length"):
-        api_tour.NamesDataset(["bo"], [1, 0])
+        torch_api.NamesDataset(["bo"], [1, 0])
     with pytest.raises(ValueError, match="0 \\(female\\) or 1"):
-        api_tour.NamesDataset(["bo"], [2])
+        torch_api.NamesDataset(["bo"], [2])
 
 
 def test_padding_collate_over_names_through_make_loader():
-    ds = api_tour.NamesDataset()
+    ds = torch_api.NamesDataset()
     loader = data.make_loader(ds, 32, shuffle=True, seed=3, collate_fn=data.pad_collate)
     padded, lengths, labels = next(iter(loader))
     assert padded.shape == (32, int(lengths.max())) and labels.shape == (32,)
     for row, n in zip(padded, lengths, strict=True):
-        assert (row[:n] > 0).all() and (row[n:] == api_tour.PAD).all()
-    (x, n2), y = api_tour.names_collate([ds[0], ds[1]])
+        assert (row[:n] > 0).all() and (row[n:] == torch_api.PAD).all()
+    (x, n2), y = torch_api.names_collate([ds[0], ds[1]])
     assert x.tolist()[0][: len(ds.names[0])] == ds[0][0].tolist() and y.tolist() == [0, 0]
     assert n2.tolist() == [len(ds.names[0]), len(ds.names[1])]
 
 
 def test_seeded_shuffling_of_names_is_reproducible():
-    ds = api_tour.NamesDataset()
+    ds = torch_api.NamesDataset()
 
     def order(seed):
         loader = data.make_loader(ds, 500, shuffle=True, seed=seed, collate_fn=data.pad_collate)
-        return [api_tour.decode(row) for padded, _, _ in loader for row in padded]
+        return [torch_api.decode(row) for padded, _, _ in loader for row in padded]
 
     first = order(0)
     torch.manual_seed(99)
@@ -77,39 +76,39 @@ def test_seeded_shuffling_of_names_is_reproducible():
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "64", None, True])
 def test_bad_batch_sizes_are_rejected_clearly(bad):
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
-        data.make_loader(api_tour.NamesDataset(["al"], [0]), bad)
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
+        data.make_loader(torch_api.NamesDataset(["al"], [0]), bad)
 
 
 def test_padding_fraction():
-    assert api_tour.padding_fraction([[3, 1], [2, 2]]) == pytest.approx(1 - 8 / 10)
-    assert api_tour.padding_fraction([[5, 5, 5]]) == 0.0
+    assert torch_api.padding_fraction([[3, 1], [2, 2]]) == pytest.approx(1 - 8 / 10)
+    assert torch_api.padding_fraction([[5, 5, 5]]) == 0.0
     with pytest.raises(ValueError, match="at least one sequence"):
-        api_tour.padding_fraction([[]])
+        torch_api.padding_fraction([[]])
     with pytest.raises(ValueError, match="no batches"):
-        api_tour.padding_fraction([])
+        torch_api.padding_fraction([])
 
 
 def test_median_filter_matches_numpy_inside_and_clips_at_the_border():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(7, 9))
-    ours = np.array(api_tour.median_filter3(a.tolist()))
+    ours = np.array(torch_api.median_filter3(a.tolist()))
     windows = np.lib.stride_tricks.sliding_window_view(a, (3, 3))
     np.testing.assert_allclose(ours[1:-1, 1:-1], np.median(windows, axis=(-2, -1)))
     corner = sorted(a[:2, :2].ravel())  # 4 values: the upper median
     assert ours[0, 0] == corner[2]
-    assert api_tour.median_filter3([]) == []
+    assert torch_api.median_filter3([]) == []
 
 
 def test_denoised_digits_are_seeded_by_index_and_identical_with_workers():
-    ds = api_tour.DenoisedDigits(size=8, n=12)
+    ds = torch_api.DenoisedDigits(size=8, n=12)
     x3, y3 = ds[3]
     assert x3.shape == (1, 8, 8) and x3.dtype == torch.float32 and isinstance(y3, int)
     assert torch.equal(ds[3][0], x3)  # same item every time
-    assert not torch.equal(api_tour.DenoisedDigits(size=8, n=12, seed=1)[3][0], x3)
+    assert not torch.equal(torch_api.DenoisedDigits(size=8, n=12, seed=1)[3][0], x3)
     kept0, kept2 = [], []
-    r0 = api_tour.time_loader(DataLoader(ds, batch_size=4), keep=kept0)
-    r2 = api_tour.time_loader(DataLoader(ds, batch_size=4, num_workers=2), keep=kept2)
+    r0 = torch_api.time_loader(DataLoader(ds, batch_size=4), keep=kept0)
+    r2 = torch_api.time_loader(DataLoader(ds, batch_size=4, num_workers=2), keep=kept2)
     assert r0["batches"] == r2["batches"] == 3
     assert set(r0) == {"first_batch_s", "total_s", "main_cpu_s", "batches"}
     assert 0 <= r0["first_batch_s"] <= r0["total_s"]
@@ -118,31 +117,31 @@ def test_denoised_digits_are_seeded_by_index_and_identical_with_workers():
     with pytest.raises(IndexError):
         ds[12]
     with pytest.raises(ValueError, match="size"):
-        api_tour.DenoisedDigits(size=4)
+        torch_api.DenoisedDigits(size=4)
     with pytest.raises(ValueError, match="latency_ms"):
-        api_tour.DenoisedDigits(latency_ms=-1)
+        torch_api.DenoisedDigits(latency_ms=-1)
     with pytest.raises(ValueError, match="n must be <="):
-        api_tour.DenoisedDigits(n=10_000)
+        torch_api.DenoisedDigits(n=10_000)
     with pytest.raises(ValueError, match="epochs"):
-        api_tour.time_loader([], epochs=0)
+        torch_api.time_loader([], epochs=0)
 
 
 def test_datasets_pickle_by_reference_to_an_importable_module():
-    ds = api_tour.DenoisedDigits(size=8, n=3)
+    ds = torch_api.DenoisedDigits(size=8, n=3)
     again = pickle.loads(pickle.dumps(ds))
-    assert type(again) is api_tour.DenoisedDigits and torch.equal(again[1][0], ds[1][0])
-    assert b"helpers.api_tour" in pickle.dumps(api_tour.NamesDataset(["al"], [0]))
+    assert type(again) is torch_api.DenoisedDigits and torch.equal(again[1][0], ds[1][0])
+    assert b"helpers.torch_api.datasets" in pickle.dumps(torch_api.NamesDataset(["al"], [0]))
 
 
 # --------------------------------------------------------------------------- Conv2d
 
 
-def test_conv2d_output_size_matches_torch_on_a_grid():
+def test_conv_output_size_with_dilation_matches_torch_on_a_grid():
     for W, f, p, s, d in itertools.product(
         range(1, 9), range(1, 5), range(3), range(1, 4), (1, 2, 3)
     ):
         try:
-            ours = api_tour.conv2d_output_size(W, f, p, s, d)
+            ours = torch_api.conv_output_size(W, f, p, s, d)
         except ValueError as err:
             assert "no window fits" in str(err)
             ours = None
@@ -153,9 +152,9 @@ def test_conv2d_output_size_matches_torch_on_a_grid():
             theirs = None
         assert ours == theirs, (W, f, p, s, d)
     with pytest.raises(ValueError, match="stride S"):
-        api_tour.conv2d_output_size(8, 3, S=0)
+        torch_api.conv_output_size(8, 3, S=0)
     with pytest.raises(ValueError, match="padding P"):
-        api_tour.conv2d_output_size(8, 3, P=-1)
+        torch_api.conv_output_size(8, 3, P=-1)
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
@@ -176,7 +175,7 @@ def test_conv2d_shapes_match_nn_conv2d(c_in, kwargs):
     layer = nn.Conv2d(c_in, **kwargs)
     with torch.no_grad():
         out = layer(x)
-    ours = api_tour.conv2d_shapes(x.shape, **kwargs)
+    ours = torch_api.conv2d_shapes(x.shape, **kwargs)
     assert ours["output"] == tuple(out.shape)
     assert ours["weight"] == tuple(layer.weight.shape)
     assert ours["bias"] == (None if layer.bias is None else tuple(layer.bias.shape))
@@ -185,17 +184,17 @@ def test_conv2d_shapes_match_nn_conv2d(c_in, kwargs):
 
 def test_conv2d_shapes_refuse_what_pytorch_refuses():
     with pytest.raises(ValueError, match="strided"):
-        api_tour.conv2d_shapes((1, 3, 8, 8), 4, 3, stride=2, padding="same")
+        torch_api.conv2d_shapes((1, 3, 8, 8), 4, 3, stride=2, padding="same")
     with pytest.raises(ValueError, match="groups=2 must divide"):
-        api_tour.conv2d_shapes((1, 3, 8, 8), 4, 3, groups=2)
+        torch_api.conv2d_shapes((1, 3, 8, 8), 4, 3, groups=2)
     with pytest.raises(ValueError, match="no window fits"):
-        api_tour.conv2d_shapes((1, 3, 4, 4), 4, 7)
+        torch_api.conv2d_shapes((1, 3, 4, 4), 4, 7)
     with pytest.raises(ValueError, match="\\(N, C_in, H, W\\)"):
-        api_tour.conv2d_shapes((3, 8, 8), 4, 3)
+        torch_api.conv2d_shapes((3, 8, 8), 4, 3)
     with pytest.raises(ValueError, match="'same' or 'valid'"):
-        api_tour.conv2d_shapes((1, 3, 8, 8), 4, 3, padding="full")
-    with pytest.raises(ValueError, match="pair"):
-        api_tour.conv2d_shapes((1, 3, 8, 8), 4, (3, 3, 3))
+        torch_api.conv2d_shapes((1, 3, 8, 8), 4, 3, padding="full")
+    with pytest.raises(ValueError, match="kernel_size must hold 2 ints"):
+        torch_api.conv2d_shapes((1, 3, 8, 8), 4, (3, 3, 3))
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
@@ -204,7 +203,7 @@ def test_same_padding_matches_torch_even_kernels_and_dilation():
     x = torch.randn(1, 1, 9, 10)
     for f, d in [(3, 1), (4, 1), (5, 2), (2, 3), (1, 1)]:
         w = torch.randn(1, 1, f, f)
-        before, after = api_tour.same_padding(f, d)
+        before, after = torch_api.same_padding(f, d)
         assert before + after == d * (f - 1) and after - before in (0, 1)
         ref = F.conv2d(x, w, padding="same", dilation=d)
         ours = F.conv2d(F.pad(x, (before, after, before, after)), w, dilation=d)
@@ -217,10 +216,10 @@ def test_parameter_count_formula():
     ):
         if c_in % g or c_out % g:
             with pytest.raises(ValueError, match="must divide"):
-                api_tour.conv2d_parameter_count(c_in, c_out, k, groups=g, bias=bias)
+                torch_api.conv2d_parameter_count(c_in, c_out, k, groups=g, bias=bias)
             continue
         layer = nn.Conv2d(c_in, c_out, k, groups=g, bias=bias)
-        assert api_tour.conv2d_parameter_count(c_in, c_out, k, groups=g, bias=bias) == sum(
+        assert torch_api.conv2d_parameter_count(c_in, c_out, k, groups=g, bias=bias) == sum(
             p.numel() for p in layer.parameters()
         )
 
@@ -233,7 +232,7 @@ def test_pool_output_size_matches_max_and_avg_pool_with_ceil_mode():
         range(1, 10), range(1, 5), range(3), (None, 1, 2, 3), (False, True)
     ):
         try:
-            ours = api_tour.pool_output_size(W, f, p, s, ceil_mode=ceil)
+            ours = torch_api.pool_output_size(W, f, p, s, ceil_mode=ceil)
         except ValueError:
             ours = None
         for fn in (F.max_pool2d, F.avg_pool2d):
@@ -244,17 +243,17 @@ def test_pool_output_size_matches_max_and_avg_pool_with_ceil_mode():
                 theirs = None
             assert ours == theirs, (fn.__name__, W, f, p, s, ceil)
     assert (
-        api_tour.pool_output_size(7, 2) == 3
-        and api_tour.pool_output_size(7, 2, ceil_mode=True) == 4
+        torch_api.pool_output_size(7, 2) == 3
+        and torch_api.pool_output_size(7, 2, ceil_mode=True) == 4
     )
     with pytest.raises(ValueError, match="at most half"):
-        api_tour.pool_output_size(8, 2, P=2)
+        torch_api.pool_output_size(8, 2, P=2)
 
 
 def test_max_pool_dilation_size():
     for W, f, d, ceil in itertools.product(range(3, 10), (2, 3), (1, 2), (False, True)):
         try:
-            ours = api_tour.pool_output_size(W, f, 0, 1, d, ceil_mode=ceil)
+            ours = torch_api.pool_output_size(W, f, 0, 1, d, ceil_mode=ceil)
         except ValueError:
             ours = None
         try:
@@ -266,72 +265,72 @@ def test_max_pool_dilation_size():
 
 
 def test_adaptive_pooling_from_scratch():
-    assert api_tour.adaptive_bins(10, 4) == [(0, 3), (2, 5), (5, 8), (7, 10)]
+    assert torch_api.adaptive_bins(10, 4) == [(0, 3), (2, 5), (5, 8), (7, 10)]
     for W, N in [(7, 3), (106, 5), (5, 5), (3, 7)]:
-        bins = api_tour.adaptive_bins(W, N)
+        bins = torch_api.adaptive_bins(W, N)
         covered = set().union(*(range(a, b) for a, b in bins))
         assert covered == set(range(W)) and all(b > a for a, b in bins)
     torch.manual_seed(0)
     x = torch.randn(2, 3, 13, 17, dtype=torch.float64)
     for size in [1, (5, 7), (13, 17), (20, 3)]:
         torch.testing.assert_close(
-            api_tour.adaptive_avg_pool2d(x, size), F.adaptive_avg_pool2d(x, size)
+            torch_api.adaptive_avg_pool2d(x, size), F.adaptive_avg_pool2d(x, size)
         )
     torch.testing.assert_close(
-        api_tour.adaptive_avg_pool2d(x[0], 2), F.adaptive_avg_pool2d(x[0], 2)
+        torch_api.adaptive_avg_pool2d(x[0], 2), F.adaptive_avg_pool2d(x[0], 2)
     )
     with pytest.raises(ValueError, match="\\(C, H, W\\)"):
-        api_tour.adaptive_avg_pool2d(torch.zeros(5, 5), 2)
+        torch_api.adaptive_avg_pool2d(torch.zeros(5, 5), 2)
     with pytest.raises(ValueError, match="output size"):
-        api_tour.adaptive_bins(5, 0)
+        torch_api.adaptive_bins(5, 0)
 
 
 # --------------------------------------------------------------------------- Embedding
 
 
 def test_char_vectors_and_nearest():
-    vectors = api_tour.char_vectors(data.first_names(), dim=6)
+    vectors = torch_api.char_vectors(data.first_names(), dim=6)
     assert vectors.shape == (27, 6) and (vectors[0] == 0).all()
-    assert torch.equal(vectors, api_tour.char_vectors(data.first_names(), dim=6))
-    near = [i for i, _ in api_tour.nearest(vectors, api_tour.encode("a").item(), k=3)]
-    assert set(api_tour.decode(near)) <= set("aeiouy")
-    sims = [s for _, s in api_tour.nearest(vectors, 5, k=5)]
+    assert torch.equal(vectors, torch_api.char_vectors(data.first_names(), dim=6))
+    near = [i for i, _ in torch_api.nearest(vectors, torch_api.encode("a").item(), k=3)]
+    assert set(torch_api.decode(near)) <= set("aeiouy")
+    sims = [s for _, s in torch_api.nearest(vectors, 5, k=5)]
     assert sims == sorted(sims, reverse=True) and all(-1 <= s <= 1 for s in sims)
     with pytest.raises(ValueError, match="all zeros"):
-        api_tour.nearest(vectors, 0)
+        torch_api.nearest(vectors, 0)
     with pytest.raises(ValueError, match="dim must be <= 26"):
-        api_tour.char_vectors(["ab"], dim=27)
+        torch_api.char_vectors(["ab"], dim=27)
     with pytest.raises(ValueError, match="no pair"):
-        api_tour.char_vectors(["a", "b"])
+        torch_api.char_vectors(["a", "b"])
 
 
 def test_name_classifier_packs_so_extra_padding_changes_nothing():
     torch.manual_seed(0)
-    model = api_tour.NameClassifier(embedding_dim=4, hidden_size=8).eval()
-    batch = [(api_tour.encode(n), 0) for n in ("alexander", "eve", "bob")]
-    (padded, lengths), _ = api_tour.names_collate(batch)
+    model = torch_api.NameClassifier(embedding_dim=4, hidden_size=8).eval()
+    batch = [(torch_api.encode(n), 0) for n in ("alexander", "eve", "bob")]
+    (padded, lengths), _ = torch_api.names_collate(batch)
     more = F.pad(padded, (0, 5))  # five more padding steps
     with torch.no_grad():
         torch.testing.assert_close(model((padded, lengths)), model((more, lengths)))
         alone = torch.cat([model((t[None], torch.tensor([len(t)]))) for t, _ in batch])
         torch.testing.assert_close(model((padded, lengths)), alone)
-    assert model.embedding.padding_idx == api_tour.PAD
+    assert model.embedding.padding_idx == torch_api.PAD
 
 
 def test_name_classifier_pretrained_freeze_and_training():
-    vectors = api_tour.char_vectors(data.first_names(), dim=5)
-    frozen = api_tour.NameClassifier(pretrained=vectors, freeze=True)
+    vectors = torch_api.char_vectors(data.first_names(), dim=5)
+    frozen = torch_api.NameClassifier(pretrained=vectors, freeze=True)
     assert not frozen.embedding.weight.requires_grad
     assert torch.equal(frozen.embedding.weight, vectors)
-    trainable = api_tour.NameClassifier(pretrained=vectors, freeze=False)
+    trainable = torch_api.NameClassifier(pretrained=vectors, freeze=False)
     assert trainable.embedding.weight.requires_grad
     with pytest.raises(ValueError, match="2-D tensor"):
-        api_tour.NameClassifier(pretrained=torch.zeros(3))
+        torch_api.NameClassifier(pretrained=torch.zeros(3))
     # a short training run on a subset: the loss falls and recall is a pair of fractions
     torch.manual_seed(0)
-    ds = api_tour.NamesDataset()
+    ds = torch_api.NamesDataset()
     subset = torch.utils.data.Subset(ds, list(range(0, len(ds), 6)))
-    loader = data.make_loader(subset, 64, shuffle=True, seed=0, collate_fn=api_tour.names_collate)
+    loader = data.make_loader(subset, 64, shuffle=True, seed=0, collate_fn=torch_api.names_collate)
     history = train.fit(
         trainable,
         loader,
@@ -341,14 +340,14 @@ def test_name_classifier_pretrained_freeze_and_training():
         live_plot=False,
     )
     assert history.train_loss[-1] < history.train_loss[0]
-    recall = api_tour.class_recall(trainable, loader)
+    recall = torch_api.class_recall(trainable, loader)
     assert len(recall) == 2 and all(0 <= r <= 1 for r in recall)
     assert trainable.training  # class_recall restores the mode
 
 
 def test_embedding_padding_idx_gradient_stays_zero():
-    emb = nn.Embedding(27, 4, padding_idx=api_tour.PAD)
-    padded, _, _ = data.pad_collate([(api_tour.encode(n), 0) for n in ("anna", "bo")])
+    emb = nn.Embedding(27, 4, padding_idx=torch_api.PAD)
+    padded, _, _ = data.pad_collate([(torch_api.encode(n), 0) for n in ("anna", "bo")])
     emb(padded).sum().backward()
     assert (emb.weight.grad[0] == 0).all()
     counts = torch.bincount(padded.flatten(), minlength=27).float()
@@ -360,21 +359,21 @@ def test_embedding_padding_idx_gradient_stays_zero():
 
 def test_shape_table_measures_the_shapes():
     examples = [
-        api_tour.ShapeExample("conv", nn.Conv2d(3, 8, 3, stride=2), (torch.zeros(2, 3, 9, 9),), "r1"),
-        api_tour.ShapeExample("loss", nn.CrossEntropyLoss(), (torch.zeros(2, 5), torch.zeros(2, dtype=torch.long)), "r2"),
-        api_tour.ShapeExample("loader", lambda dl: next(iter(dl)), (DataLoader(TensorDataset(torch.zeros(5, 2)), batch_size=4),), "r3"),
+        torch_api.ShapeExample("conv", nn.Conv2d(3, 8, 3, stride=2), (torch.zeros(2, 3, 9, 9),), "r1"),
+        torch_api.ShapeExample("loss", nn.CrossEntropyLoss(), (torch.zeros(2, 5), torch.zeros(2, dtype=torch.long)), "r2"),
+        torch_api.ShapeExample("loader", lambda dl: next(iter(dl)), (DataLoader(TensorDataset(torch.zeros(5, 2)), batch_size=4),), "r3"),
     ]  # fmt: skip
-    table = api_tour.shape_table(examples)
+    table = torch_api.shape_table(examples)
     lines = table.splitlines()
     assert lines[2].split() == ["conv", "(2,", "3,", "9,", "9)", "->", "(2,", "8,", "4,", "4)"]
     assert lines[3].strip() == "parameters: weight (8, 3, 3, 3), bias (8,)"
     assert lines[5].endswith("->  ()") and lines[7].split() == ["rule:", "r2"]
     assert lines[8].split()[:4] == ["loader", "5", "items", "[(2,)]"]
     with pytest.raises(ValueError, match="at least one"):
-        api_tour.shape_table([])
+        torch_api.shape_table([])
     packed = nn.utils.rnn.pack_padded_sequence(torch.zeros(2, 3, 4), [3, 1], batch_first=True)
-    assert api_tour.shape_of(packed) == "packed (4, 4)"
-    assert api_tour.shape_of(torch.zeros(2, dtype=torch.long)) == "(2,) int64"
+    assert torch_api.shape_of(packed) == "packed (4, 4)"
+    assert torch_api.shape_of(torch.zeros(2, dtype=torch.long)) == "(2,) int64"
 
 
 # --------------------------------------------------------------------------- plots
@@ -403,9 +402,13 @@ def test_plots_draw_what_they_are_given():
 
 
 # --------------------------------------------------------------------------- explorer
+# helpers.widgets.api is imported inside each test: the explorer is another module's
+# subject, and an import error there must not hide the results of the tests above.
 
 
 def test_kernel_and_photo():
+    from helpers.widgets.api import kernel, photo
+
     k = kernel("vertical edge", 3)
     assert k.shape == (1, 3, 3, 3) and float(k.abs().sum()) == pytest.approx(1.0)
     assert (k[0, :, :, 0] < 0).all() and (k[0, :, :, 2] > 0).all()
@@ -416,6 +419,8 @@ def test_kernel_and_photo():
 
 
 def test_explorer_shows_torch_shapes_and_reacts_to_moves():
+    from helpers.widgets.api import ConvPoolExplorer, kernel, photo
+
     ex = ConvPoolExplorer()
     assert repr(ex).startswith("Explorer: Conv2d + pooling explorer")
     assert ex.last_error is None
@@ -432,6 +437,8 @@ def test_explorer_shows_torch_shapes_and_reacts_to_moves():
 
 
 def test_explorer_refusals_and_messages_never_raise():
+    from helpers.widgets.api import ConvPoolExplorer
+
     ex = ConvPoolExplorer()
     ex.set(padding="same", stride=3)
     assert ex.last_error is None and ex.message.value.startswith("invalid:")
@@ -447,6 +454,8 @@ def test_explorer_refusals_and_messages_never_raise():
 
 
 def test_explorer_extremes_of_every_control():
+    from helpers.widgets.api import KERNELS, MODES, PADDINGS, POOLS, ConvPoolExplorer
+
     ex = ConvPoolExplorer()
     values = {
         "kernel_size": (1, 9), "stride": (1, 4), "dilation": (1, 4), "pool_size": (1, 4),
