@@ -102,3 +102,41 @@ def test_a_render_error_is_shown_not_raised():
     ex.controls["b"].value = 0.5
     assert ex.last_error == "RuntimeError: renderer exploded"
     assert ex.message.value.startswith("Error: RuntimeError")
+
+
+def test_hold_nests_and_draws_nothing_until_the_caller_refreshes():
+    ex = make()
+    n = len(ex.timings_ms)
+    with ex.hold():
+        with ex.hold():
+            ex.controls["a"].value = 2.0
+        assert ex.holding  # the inner hold left the outer one in force
+        ex.controls["b"].value = 0.5
+    assert not ex.holding
+    assert len(ex.timings_ms) == n  # no redraw while held, none on leaving
+    ex.controls["a"].value = 1.5
+    assert len(ex.timings_ms) == n + 1
+
+
+def test_hold_is_released_when_its_body_raises():
+    ex = make()
+    with pytest.raises(RuntimeError), ex.hold():
+        raise RuntimeError("boom")
+    assert not ex.holding
+
+
+def test_no_explorer_module_touches_the_hold_state_of_the_base():
+    import ast
+    import pathlib
+
+    import helpers.widgets
+
+    private = {"_holding", "_hold_depth"}
+    offenders = []
+    for path in pathlib.Path(helpers.widgets.__file__).parent.glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                offenders.append(f"{path.name}:{node.lineno} {node.attr}")
+    assert not offenders, offenders

@@ -17,10 +17,11 @@ except notebooks, tests and the benchmarks.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -67,7 +68,7 @@ class Explorer:
         self.timings_ms: list[float] = []
         self.last_error: str | None = None
         self._note = ""
-        self._holding = False
+        self._hold_depth = 0
         self._layout_pending = True
         self._background = None
         rows = [
@@ -107,16 +108,32 @@ class Explorer:
             raise ValueError(
                 f"unknown controls {sorted(unknown)}; this explorer has {sorted(self.controls)}"
             )
-        self._holding = True
-        try:
+        with self.hold():
             for name, value in values.items():
                 self.controls[name].value = value
-        finally:
-            self._holding = False
         self.refresh()
 
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change controls without a redraw per change: ``with self.hold(): ...``.
+
+        Holds nest (a method that holds may be called from inside another hold). Leaving
+        the hold does not redraw: the caller calls ``refresh()`` once, or lets the observer
+        that is running redraw, as ``set`` and a preset-loading observer do.
+        """
+        self._hold_depth += 1
+        try:
+            yield
+        finally:
+            self._hold_depth -= 1
+
+    @property
+    def holding(self) -> bool:
+        """True inside ``with self.hold():`` (a control change then draws nothing)."""
+        return self._hold_depth > 0
+
     def _on_change(self, _change: dict) -> None:
-        if not self._holding:
+        if not self.holding:
             self.refresh()
 
     def refresh(self) -> None:

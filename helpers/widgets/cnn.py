@@ -127,13 +127,10 @@ class ConvolutionExplorer(Explorer):
             super().set(**values)  # raises the base class's ValueError
         position = values.pop("position", None)
         if position is not None and values:
-            held, self._holding = self._holding, True
-            try:
+            with self.hold():
                 for name, value in values.items():
                     self.controls[name].value = value
                 self._fit_position(output_size(*(self.controls[n].value for n in "WFPS")))
-            finally:
-                self._holding = held
         if position is not None:
             values = {"position": position}
         super().set(**values)
@@ -178,11 +175,8 @@ class ConvolutionExplorer(Explorer):
     def _fit_position(self, N: int) -> int:
         """Fit the position slider to the N x N output (without a redraw); return its value."""
         slider = self.controls["position"]
-        held, self._holding = self._holding, True
-        try:
+        with self.hold():
             slider.max = max(N * N - 1, 0)
-        finally:
-            self._holding = held
         return int(slider.value)
 
     def draw(self, W: int, F: int, S: int, P: int, preset: str, position: int) -> None:

@@ -199,18 +199,15 @@ class TrajectoryExplorer(Explorer):
 
     def _on_surface(self, change: dict) -> None:
         # Registered before the base class's observer: runs first, moves the other sliders
-        # silently (``_holding``), then the base class redraws once.
-        if self._holding or not self.presets:
+        # silently (``hold``), then the base class redraws once.
+        if self.holding or not self.presets:
             return
         ls = landscapes.get(change["new"])
-        self._holding = True
-        try:
+        with self.hold():
             self.controls["lr_gd"].value = ls.lr_gd
             self.controls["lr_adaptive"].value = ls.lr_adaptive
             self.controls["x0"].value = ls.start[0]
             self.controls["y0"].value = ls.start[1]
-        finally:
-            self._holding = False
 
     # -- figure ---------------------------------------------------------------------------
     def setup(self) -> None:
@@ -420,8 +417,7 @@ class TrajectoryExplorer(Explorer):
         slider = self.controls["step"]
         if slider.max != steps:
             at_end = step >= slider.max
-            self._holding = True
-            try:
+            with self.hold():
                 if steps > slider.max:
                     slider.max = steps
                     if at_end:
@@ -429,8 +425,6 @@ class TrajectoryExplorer(Explorer):
                 else:
                     slider.value = min(step, steps)
                     slider.max = steps
-            finally:
-                self._holding = False
             self.play.max = steps
             step = slider.value
         return int(min(max(step, 0), steps))
