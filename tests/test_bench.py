@@ -94,3 +94,9 @@ def test_main_writes_json_and_markdown(tmp_path):
     out = tmp_path / "b.json"
     assert bench.main(["--only", "overhead", "--overhead-epochs", "1", "--out", str(out)]) == 0
     assert out.exists() and out.with_suffix(".md").read_text().startswith("| group")
+
+
+def test_the_heaviest_trajectory_view_is_benched_without_errors():
+    times, errors = bench.bench_trajectory_full(moves=2)
+    assert not errors and len(times) >= 2 * 6  # six sliders (steps is held at 500)
+    assert all(t > 0 for t in times)

@@ -194,3 +194,18 @@ def test_convolution_is_translation_equivariant_away_from_the_border():
     shifted_then_conv = conv2d(shift2d(x, 2, 3), kernel, padding=1)
     conv_then_shifted = shift2d(conv2d(x, kernel, padding=1), 2, 3)
     torch.testing.assert_close(shifted_then_conv, conv_then_shifted)
+
+
+def test_window_count_is_conv_output_size_without_the_check():
+    from helpers.layers.conv import conv_output_size, window_count
+
+    for W in range(1, 9):
+        for K in range(1, 6):
+            for P in range(3):
+                for S in range(1, 4):
+                    for D in (1, 2):
+                        n = window_count(W, K, P, S, D)
+                        if D * (K - 1) + 1 <= W + 2 * P:
+                            assert n == conv_output_size(W, K, P, S, D) >= 1
+                        else:
+                            assert n < 1

@@ -227,3 +227,84 @@ def test_step_hooks_still_run_when_registered():
     hooked = landscapes.run("ravine", make, (1.0, 1.0), 5)
     assert len(calls) == 5
     np.testing.assert_array_equal(fast.path, hooked.path)
+
+
+# -- the explorer's closed-form runner --------------------------------------------------------
+@pytest.mark.parametrize("surface", landscapes.LANDSCAPES)
+def test_closed_form_gradients_are_autograds_to_the_bit(surface):
+    """The hand-written ∇f is the chain rule in autograd's order: the same bits on a grid
+    (plateau's exp may differ from torch's by an ulp in f, so its loss is compared to 1e-15)."""
+    ls = landscapes.get(surface)
+    grid = np.linspace(-2.0, 2.0, 21)
+    points = [(float(x), float(y)) for x in grid for y in grid]
+    ours = np.array([landscapes.GRADIENTS[surface](x, y) for x, y in points])
+    w = torch.tensor(points, dtype=torch.float64)
+    torch_f = ls(w).numpy()
+    torch_g = ls.grad(w).numpy()
+    if surface == "plateau":
+        np.testing.assert_allclose(ours[:, 0], torch_f, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(ours[:, 1:], torch_g, rtol=0, atol=1e-15)
+    else:
+        assert np.array_equal(ours[:, 0], torch_f)
+        assert np.array_equal(ours[:, 1:], torch_g)
+
+
+@pytest.mark.parametrize("surface", landscapes.LANDSCAPES)
+def test_closed_form_runner_follows_run_many_on_every_default_view(surface):
+    """All nine optimizers, 200 steps from the suggested start and learning rates: the float
+    runner and autograd + optimizer.step() agree to rounding (torch fuses a + α·b into one
+    rounding and its sqrt may land an ulp off; see landscapes.closed_form)."""
+    ls = landscapes.get(surface)
+    hyper = dict(lr_gd=ls.lr_gd, lr_adaptive=ls.lr_adaptive, beta1=0.9, beta2=0.99)
+    names = list(landscapes.OPTIMIZERS)
+    fast = landscapes.run_closed_form(ls, names, ls.start, 200, **hyper)
+    for name in names:
+        ref = landscapes.run_many(ls, {name: landscapes.optimizer_maker(name, **hyper)},
+                                  ls.start, 200)[name]  # fmt: skip
+        got = fast[name]
+        assert (got.diverged_at, got.reason, got.steps) == (ref.diverged_at, ref.reason, ref.steps)
+        assert got.path.shape == ref.path.shape, name
+        np.testing.assert_allclose(got.path, ref.path, rtol=0, atol=1e-14, err_msg=name)
+        np.testing.assert_allclose(got.grad, ref.grad, rtol=1e-12, atol=1e-13, err_msg=name)
+        np.testing.assert_allclose(got.loss, ref.loss, rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+def test_closed_form_runner_reports_divergence_as_run_many_does():
+    ls = landscapes.get("ravine")
+    hyper = dict(lr_gd=0.6, lr_adaptive=0.1, beta1=0.9, beta2=0.99)
+    fast = landscapes.run_closed_form(ls, ["GD", "Momentum"], ls.start, 200, **hyper)
+    ref = landscapes.run_many(
+        ls, {n: landscapes.optimizer_maker(n, **hyper) for n in ("GD", "Momentum")}, ls.start, 200
+    )
+    assert fast["GD"].status() == ref["GD"].status() == "diverged at step 5 (left the plot box)"
+    assert fast["Momentum"].status() == ref["Momentum"].status()
+    assert len(fast["GD"].path) == len(ref["GD"].path) == 5
+    nan_start = landscapes.run_closed_form("saddle", ["GD"], (0.0, 1.9), 50, lr_gd=1e9)["GD"]
+    assert nan_start.diverged and nan_start.reason in ("left the plot box", "not finite")
+
+
+def test_closed_form_runner_calls_no_torch_op_per_step():
+    """Not a timing assertion: counted with a dispatch-mode hook, the float runner's torch
+    calls (checking the start) do not grow with the number of steps; run_many's do."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Count(TorchDispatchMode):
+        n = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            Count.n += 1
+            return func(*args, **(kwargs or {}))
+
+    def ops(run, steps):
+        Count.n = 0
+        with Count():
+            run(steps)
+        return Count.n
+
+    ls = landscapes.get("ravine")
+    fast = [ops(lambda s: landscapes.run_closed_form(ls, ["GD", "Adam"], ls.start, s), s)
+            for s in (10, 100)]  # fmt: skip
+    slow = [ops(lambda s: landscapes.run_many(ls, {"GD": landscapes.optimizer_maker("GD")},
+                                              ls.start, s), s) for s in (10, 100)]  # fmt: skip
+    assert fast[0] == fast[1] < 40, fast
+    assert slow[1] > slow[0] + 90 * 5, slow

@@ -8,6 +8,7 @@ of named activations, and the measurements chapter 3 makes with them.
 * :mod:`.experiments`: vanishing gradients, zig-zagging SGD, dead ReLU units.
 """
 
+from helpers._package import adopt
 from helpers.activations.experiments import (  # noqa: I001 (needs the table first)
     GradientProfile,
     collapse_linear,
@@ -96,8 +97,4 @@ __all__ = [
     "tanh_naive",
 ]
 
-# the public functions answer to helpers.activations, where learners import them from
-for _name in __all__:
-    _f = globals()[_name]
-    if callable(_f) and not isinstance(_f, type) and _f.__module__.startswith(__name__ + "."):
-        _f.__module__ = __name__
+adopt(globals())  # the public functions answer to helpers.activations

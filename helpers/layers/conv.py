@@ -32,6 +32,7 @@ from helpers import args
 
 __all__ = [
     "conv_output_size",
+    "window_count",
     "pool_output_size",
     "pad2d",
     "conv2d",
@@ -41,6 +42,12 @@ __all__ = [
     "avg_pool2d",
     "shift2d",
 ]
+
+
+def window_count(W: int, F: int, P: int = 0, S: int = 1, D: int = 1) -> int:
+    r""":math:`\lfloor (W + 2P - D(F-1) - 1)/S \rfloor + 1`, the formula alone, unchecked: below 1
+    when no window fits (``conv_output_size`` raises then; an explorer reports it)."""
+    return (W + 2 * P - D * (F - 1) - 1) // S + 1
 
 
 def conv_output_size(W: int, F: int, P: int = 0, S: int = 1, D: int = 1) -> int:
@@ -69,7 +76,7 @@ def conv_output_size(W: int, F: int, P: int = 0, S: int = 1, D: int = 1) -> int:
             f"= {W + 2 * P}: no window fits (output size would be < 1); "
             "use a smaller kernel or more padding"
         )
-    return (W + 2 * P - D * (F - 1) - 1) // S + 1
+    return window_count(W, F, P, S, D)
 
 
 def pool_output_size(

@@ -30,6 +30,7 @@ Bad input (mismatched shapes, probabilities outside [0, 1], a negative ``delta``
 unknown ``reduction``) raises a ``ValueError`` that says what is wrong and what is allowed.
 """
 
+from helpers._package import adopt
 from helpers.activations import log_softmax, softmax
 from helpers.losses.classification import (
     binary_cross_entropy,
@@ -75,8 +76,4 @@ __all__ = [
     "line_with_outliers",
 ]
 
-# the public functions answer to helpers.losses, where learners import them from
-for _name in __all__:
-    _f = globals()[_name]
-    if callable(_f) and not isinstance(_f, type) and _f.__module__.startswith(__name__ + "."):
-        _f.__module__ = __name__
+adopt(globals())  # the public functions answer to helpers.losses

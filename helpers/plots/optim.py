@@ -1,6 +1,8 @@
 """Plots for chapter 6 (optimizers). Pure: ``f(data, ..., ax=None) -> ax``.
 
-* ``landscape``: a 2-D loss surface as filled contours, its minima and saddles marked;
+* ``landscape``: a 2-D loss surface as filled contours, its minima and saddles marked
+  (``surface_artists`` draws them on an axes and returns them);
+* ``trajectory_artists`` / ``gap_legend``: the chapter 6 explorer's artists, drawn here;
 * ``paths``: optimizer trajectories drawn on a landscape;
 * ``loss_gap``: :math:`f(\\omega_t) - f^*` against the step, on a log scale;
 * ``color_of`` / ``is_torch``: one colour per optimizer family (ours solid, torch's dashed).
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrow
 
 from helpers.landscapes import Landscape, Trajectory
 from helpers.plots import new_axes
@@ -23,6 +27,9 @@ __all__ = [
     "is_torch",
     "contour_levels",
     "landscape",
+    "surface_artists",
+    "trajectory_artists",
+    "gap_legend",
     "paths",
     "loss_gap",
     "GAP_FLOOR",
@@ -62,6 +69,39 @@ def contour_levels(z: np.ndarray, n: int = 16) -> np.ndarray:
     return levels
 
 
+def surface_artists(
+    ls: Landscape,
+    ax: Axes,
+    *,
+    n: int = 160,
+    levels: int = 16,
+    cmap: str = "Greys_r",
+    marks: bool = True,
+) -> list[Artist]:
+    """Draw ``ls``'s filled contours (and its minima and saddles) on ``ax``; return the
+    artists, so that an explorer can remove them when the surface changes.
+
+    Levels are spread by quantile (``contour_levels``); the bands' edges read as contour
+    lines, without drawing lines (which would triple the PNG's size).
+    """
+    X, Y, Z = ls.grid(n)
+    drawn: list[Artist] = [
+        ax.contourf(X, Y, Z, levels=contour_levels(Z, levels), cmap=cmap, alpha=0.4, extend="both")
+    ]
+    if marks:
+        mx, my = zip(*ls.minima, strict=True)
+        drawn += ax.plot(mx, my, "*", ms=11, color="white", mec="black", mew=0.8, zorder=5)
+        if ls.saddles:
+            sx, sy = zip(*ls.saddles, strict=True)
+            drawn += ax.plot(sx, sy, "X", ms=8, color="white", mec="black", mew=0.8, zorder=5)
+    x0, x1, y0, y1 = ls.box
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    return drawn
+
+
 def landscape(
     ls: Landscape,
     ax: Axes | None = None,
@@ -72,31 +112,54 @@ def landscape(
     cmap: str = "Greys_r",
     marks: bool = True,
 ) -> Axes:
-    """Filled contours of ``ls`` over its box, minima as white stars, saddles as crosses.
-
-    Levels are spread by quantile (``contour_levels``); the bands' edges read as contour
-    lines, without drawing lines (which would triple the PNG's size). ``title=""`` writes
-    the landscape's title; ``None`` writes none.
+    """Filled contours of ``ls`` over its box, minima as white stars, saddles as crosses
+    (``surface_artists``), with axis labels. ``title=""`` writes the landscape's title;
+    ``None`` writes none.
     """
     ax = new_axes(ax, figsize=(4.2, 3.8))
-    X, Y, Z = ls.grid(n)
-    ax.contourf(X, Y, Z, levels=contour_levels(Z, levels), cmap=cmap, alpha=0.4, extend="both")
-    if marks:
-        mx, my = zip(*ls.minima, strict=True)
-        ax.plot(mx, my, "*", ms=11, color="white", mec="black", mew=0.8, zorder=5)
-        if ls.saddles:
-            sx, sy = zip(*ls.saddles, strict=True)
-            ax.plot(sx, sy, "X", ms=8, color="white", mec="black", mew=0.8, zorder=5)
-    x0, x1, y0, y1 = ls.box
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
-    ax.grid(False)
+    surface_artists(ls, ax, n=n, levels=levels, cmap=cmap, marks=marks)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     if title is not None:
         ax.set_title(title or ls.title)
     return ax
+
+
+def trajectory_artists(name: str, i: int, ax: Axes, ax_gap: Axes) -> dict[str, Artist]:
+    """Empty artists for one optimizer in the explorer, in its family colour (torch's dashed,
+    with hollow heads): a faint whole path ("ghost"), the path so far ("trail"), the current
+    point ("head"), an x where it left ("cross"), an arrow along -∇f ("arrow"), and on
+    ``ax_gap`` its loss-gap curve ("gap") with the current step's dot ("gap_dot")."""
+    color = color_of(name, i)
+    torch_ = is_torch(name)
+    style = "--" if torch_ else "-"
+    arrow = FancyArrow(
+        0.0, 0.0, 0.0, 0.0, width=0.02, head_width=0.11, head_length=0.1,
+        length_includes_head=True, color=color, zorder=7,
+    )  # fmt: skip
+    return {
+        "ghost": ax.plot([], [], style, color=color, lw=1.0, alpha=0.35, zorder=3)[0],
+        "trail": ax.plot([], [], style, color=color, lw=2.0, zorder=4, label=name)[0],
+        "head": ax.plot([], [], "o", ms=9 if torch_ else 6, mfc="none" if torch_ else color,
+                        mec=color, mew=1.6, zorder=6)[0],
+        "cross": ax.plot([], [], "x", ms=10, mew=2.5, color=color, zorder=6, clip_on=False)[0],
+        "arrow": ax.add_patch(arrow),
+        "gap": ax_gap.plot([], [], style, color=color, lw=1.6, label=name)[0],
+        "gap_dot": ax_gap.plot([], [], "o", ms=6, color=color, zorder=6)[0],
+    }  # fmt: skip
+
+
+def gap_legend(ax_gap: Axes, handles: Sequence[Artist], names: Sequence[str]) -> None:
+    """The explorer's loss-gap legend: one or (past five names) two columns, top right."""
+    ax_gap.legend(
+        handles=list(handles),
+        labels=list(names),
+        loc="upper right",
+        fontsize=8 if len(names) <= 5 else 7,
+        ncols=1 if len(names) <= 5 else 2,
+        frameon=True,
+        framealpha=0.85,
+    )
 
 
 def _as_runs(value: Trajectory | Sequence[Trajectory]) -> list[Trajectory]:

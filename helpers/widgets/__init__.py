@@ -18,7 +18,6 @@ except notebooks, tests and the benchmarks.
 from __future__ import annotations
 
 import contextlib
-import io
 import time
 import traceback
 from collections.abc import Iterator, Mapping
@@ -28,7 +27,9 @@ import ipywidgets as widgets
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from matplotlib.patches import Rectangle
+
+from helpers.plots import png_bytes
 
 __all__ = ["Explorer"]
 
@@ -70,7 +71,11 @@ class Explorer:
         self._note = ""
         self._hold_depth = 0
         self._layout_pending = True
-        self._background = None
+        self._caches: list[Any] = []  # [static background, + layer 0, + layer 1, ...]
+        self._stale_axes: list[Any] = []
+        self._axes_boxes: dict[Any, Any] = {}  # axes -> the area its redraw clears
+        self.full_draws = 0  # renders that drew the whole figure
+        self.partial_draws = 0  # renders that drew only stale axes into the background
         rows = [
             list(self.controls.values())[i : i + columns]
             for i in range(0, len(self.controls), columns)
@@ -168,9 +173,32 @@ class Explorer:
         """
         return []
 
-    def invalidate(self) -> None:
-        """Redraw the whole figure (and re-cache the background) on the next render."""
-        self._background = None
+    def animated_layers(self) -> list[list[Artist]]:
+        """The moving artists in layers, from the slowest-changing to the fastest.
+
+        Each layer but the last is cached with everything under it: a render pastes the
+        newest valid cache and draws only the layers above it. ``invalidate(layer=k)``
+        says layer ``k`` changed. The default is one layer, ``dynamic_artists()``; an
+        explorer whose settings move some artists rarely (whole paths) and a slider moves
+        others often (a point along them) declares two.
+        """
+        moving = self.dynamic_artists()
+        return [moving] if moving else []
+
+    def invalidate(self, *, layer: int | None = None, axes: Any = None) -> None:
+        """Mark what the next render must draw again.
+
+        ``invalidate()``: the whole figure (and its cached background). ``layer=k``: the
+        animated layer ``k`` and those above it. ``axes=ax``: the static content of one
+        axes only (its limits or ticks changed), redrawn into the cached background.
+        """
+        if axes is not None:
+            self._stale_axes.append(axes)
+            del self._caches[1:]
+        elif layer is None:
+            self._caches = []
+        else:
+            del self._caches[layer + 1 :]
 
     def relayout(self) -> None:
         """Solve the layout again on the next render (then freeze it again)."""
@@ -178,37 +206,64 @@ class Explorer:
         self._layout_pending = True
         self.invalidate()
 
+    def _draw_static(self, layers: list[list[Artist]]) -> None:
+        """The figure without its animated artists, into the canvas (a full draw, or only
+        the axes marked stale when a background is cached)."""
+        canvas = self.fig.canvas
+        moving = [a for layer in layers for a in layer]
+        for artist in moving:  # left out of the cached background
+            artist.set_animated(True)
+        try:
+            if self._caches and self._stale_axes and not self._layout_pending:
+                canvas.restore_region(self._caches[0])
+                renderer = canvas.get_renderer()
+                for ax in dict.fromkeys(self._stale_axes):
+                    if ax not in self._axes_boxes:  # measured once per layout: text is slow
+                        self._axes_boxes[ax] = ax.get_tightbbox(renderer).expanded(1.02, 1.04)
+                    box = self._axes_boxes[ax]
+                    cover = Rectangle(
+                        (box.x0, box.y0), box.width, box.height, transform=None,
+                        facecolor=self.fig.get_facecolor(), edgecolor="none",
+                    )  # fmt: skip
+                    cover.set_figure(self.fig)
+                    cover.draw(renderer)
+                    ax.draw(renderer)
+                self.partial_draws += 1
+            else:
+                canvas.draw()
+                self.full_draws += 1
+                self._axes_boxes = {}
+        finally:
+            for artist in moving:  # ordinary again: fig.savefig still shows them
+                artist.set_animated(False)
+        self._stale_axes = []
+        if self._layout_pending:
+            self.fig.set_layout_engine("none")
+            self._layout_pending = False
+
     def render_png(self) -> bytes:
         """The figure as PNG bytes (Agg, fast zlib level, no timestamp in the metadata).
 
         The layout (constrained) is solved on the first render only and then frozen: it
         costs about 20 ms a draw, half the update budget. Call ``relayout()`` after a
-        change that moves labels (a new title length, other tick labels).
+        change that moves labels (a new title length, other tick labels). Animated layers
+        (``animated_layers``) are drawn on cached pixels; ``full_draws`` and
+        ``partial_draws`` count the renders that drew the static figure again.
         """
         canvas = self.fig.canvas
-        moving = self.dynamic_artists()
-        if self._background is None or self._layout_pending or not moving:
-            for artist in moving:  # left out of the cached background
-                artist.set_animated(True)
-            try:
-                canvas.draw()
-            finally:
-                for artist in moving:  # ordinary again: fig.savefig still shows them
-                    artist.set_animated(False)
-            if self._layout_pending:
-                self.fig.set_layout_engine("none")
-                self._layout_pending = False
-            self._background = canvas.copy_from_bbox(self.fig.bbox) if moving else None
+        layers = [layer for layer in self.animated_layers() if layer]
+        if not layers or not self._caches or self._stale_axes or self._layout_pending:
+            self._draw_static(layers)
+            self._caches = [canvas.copy_from_bbox(self.fig.bbox)] if layers else []
         else:
-            canvas.restore_region(self._background)
-        for artist in moving:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+            canvas.restore_region(self._caches[-1])
+        for k in range(max(len(self._caches) - 1, 0), len(layers)):  # caches[k]: layers < k
+            for artist in layers[k]:
+                if artist.get_visible():
+                    self.fig.draw_artist(artist)
+            if k < len(layers) - 1:  # cache the figure up to this layer
+                self._caches.append(canvas.copy_from_bbox(self.fig.bbox))
+        return png_bytes(self.fig)
 
     def __repr__(self) -> str:
         names = ", ".join(self.controls)

@@ -28,7 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 
-from helpers.layers.conv import conv2d, pad2d
+from helpers.layers.conv import conv2d, pad2d, window_count
 from helpers.widgets import Explorer
 
 __all__ = ["ConvolutionExplorer", "PRESETS", "preset_kernel", "output_size"]
@@ -63,8 +63,9 @@ def preset_kernel(name: str, F: int) -> np.ndarray:
 
 
 def output_size(W: int, F: int, P: int, S: int) -> int:
-    """floor((W - F + 2P) / S) + 1, also when it is < 1 (``conv_output_size`` raises then)."""
-    return (W - F + 2 * P) // S + 1
+    """``layers.conv.window_count``: floor((W - F + 2P) / S) + 1, also when it is < 1
+    (``conv_output_size`` raises then; the explorer says so instead)."""
+    return window_count(W, F, P, S)
 
 
 def _digit(W: int) -> np.ndarray:

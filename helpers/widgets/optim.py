@@ -2,7 +2,7 @@
 
 ``TrajectoryExplorer`` overlays any subset of ``landscapes.OPTIMIZERS`` (ours and PyTorch's)
 on a surface. Moving a *setting* (surface, optimizers, learning rates, betas, start, number
-of steps) recomputes only the trajectories whose settings changed, all in one lockstep run;
+of steps) recomputes only the trajectories whose settings changed (``landscapes.run_closed_form``);
 moving the *step* slider (or pressing play) only moves the drawn heads along paths already
 computed. The figure is blitted: the contours, axes and legend are rendered once per
 surface/selection and cached, and each update draws only the moving artists on top.
@@ -11,14 +11,11 @@ surface/selection and cached, and each update draws only the moving artists on t
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import FancyArrow
-from PIL import Image
 
 from helpers import landscapes
 from helpers.landscapes import LANDSCAPES, OPTIMIZERS, Landscape, Trajectory
@@ -38,8 +35,8 @@ def _slider(cls: type, description: str, **kw: Any) -> widgets.ValueWidget:
     kw.setdefault("continuous_update", False)
     return cls(
         description=description,
-        style={"description_width": "120px"},
-        layout=widgets.Layout(width="360px"),
+        style={"description_width": "200px"},  # the longest label, uncut in JupyterLab
+        layout=widgets.Layout(width="470px"),
         **kw,
     )
 
@@ -89,8 +86,8 @@ class TrajectoryExplorer(Explorer):
             raise ValueError(f"steps must be an int in [{MIN_STEPS}, {MAX_STEPS}], got {steps!r}")
         self.presets = presets
         self._cache: dict[tuple, Trajectory] = {}
-        self._background = None
         self._bg_key: tuple | None = None
+        self._steps_drawn: int | None = None
         self._static: list[Any] = []
         self.trajectories: dict[str, Trajectory] = {}
         self.recomputed: list[str] = []  # the optimizers the last update had to run
@@ -99,7 +96,7 @@ class TrajectoryExplorer(Explorer):
                 options=list(LANDSCAPES),
                 value=ls.name,
                 description="surface",
-                style={"description_width": "60px"},
+                style={"description_width": "84px"},
                 layout=widgets.Layout(width="250px"),
             ),
             "optimizers": widgets.SelectMultiple(
@@ -107,7 +104,7 @@ class TrajectoryExplorer(Explorer):
                 value=tuple(n for n in OPTIMIZERS if n in optimizers),
                 rows=len(OPTIMIZERS),
                 description="optimizers",
-                style={"description_width": "60px"},
+                style={"description_width": "84px"},
                 layout=widgets.Layout(width="250px"),
             ),
             "lr_gd": _slider(
@@ -213,45 +210,10 @@ class TrajectoryExplorer(Explorer):
     def setup(self) -> None:
         self.controls["surface"].observe(self._on_surface, names="value")
         ax, ax_gap = self.axes
-        self.artists: dict[str, dict[str, Any]] = {}
-        for i, name in enumerate(OPTIMIZERS):
-            color = optim_plots.color_of(name, i)
-            ls_style = "--" if optim_plots.is_torch(name) else "-"
-            torch_ = optim_plots.is_torch(name)
-            a = {
-                "ghost": ax.plot([], [], ls_style, color=color, lw=1.0, alpha=0.35, zorder=3)[0],
-                "trail": ax.plot([], [], ls_style, color=color, lw=2.0, zorder=4, label=name)[0],
-                "head": ax.plot(
-                    [],
-                    [],
-                    "o",
-                    ms=9 if torch_ else 6,
-                    mfc="none" if torch_ else color,
-                    mec=color,
-                    mew=1.6,
-                    zorder=6,
-                )[0],
-                "cross": ax.plot([], [], "x", ms=10, mew=2.5, color=color, zorder=6, clip_on=False)[
-                    0
-                ],
-                "arrow": ax.add_patch(
-                    FancyArrow(
-                        0.0,
-                        0.0,
-                        0.0,
-                        0.0,
-                        width=0.02,
-                        head_width=0.11,
-                        head_length=0.1,
-                        length_includes_head=True,
-                        color=color,
-                        zorder=7,
-                    )
-                ),
-                "gap": ax_gap.plot([], [], ls_style, color=color, lw=1.6, label=name)[0],
-                "gap_dot": ax_gap.plot([], [], "o", ms=6, color=color, zorder=6)[0],
-            }
-            self.artists[name] = a
+        self.artists: dict[str, dict[str, Any]] = {
+            name: optim_plots.trajectory_artists(name, i, ax, ax_gap)
+            for i, name in enumerate(OPTIMIZERS)
+        }
         self.start_mark = ax.plot([], [], "o", ms=8, mfc="white", mec="black", mew=1.5, zorder=8)[0]
         self.step_line = ax_gap.axvline(0, color="0.4", lw=1, ls=":")
         # Two layers of moving artists: those that change with the settings (full paths,
@@ -262,55 +224,31 @@ class TrajectoryExplorer(Explorer):
             self._settings_artists += [a["ghost"], a["gap"]]
             self._step_artists += [a["trail"], a["head"], a["cross"], a["arrow"], a["gap_dot"]]
         for artist in self._settings_artists + self._step_artists:
-            artist.set_animated(True)
             artist.set_in_layout(False)  # moving parts never resize the axes
-        self._settings_bg = None
         self._drawn: tuple | None = None
         ax_gap.set_yscale("log")
         ax_gap.set_ylim(optim_plots.GAP_FLOOR, 10.0)  # valid limits before the first draw
         ax_gap.set_xlabel("step t")
         ax_gap.set_title(r"loss gap $f(\omega_t) - f^*$")
 
-    def _draw_static(self, ls: Landscape, names: list[str], steps: int) -> None:
-        """The parts redrawn only when the surface, the selection or the step count changes."""
+    def animated_layers(self) -> list[list[Any]]:
+        """Two layers: what the settings decide (whole paths, loss curves, the start), cached;
+        and what the step slider moves (trails, heads, arrows), drawn on every update."""
+        return [self._settings_artists, self._step_artists]
+
+    def _draw_surface(self, ls: Landscape, names: list[str]) -> None:
+        """The parts redrawn only when the surface or the selection changes."""
         ax, ax_gap = self.axes
         for artist in self._static:
             artist.remove()
-        self._static = []
-        X, Y, Z = ls.grid(140)
-        levels = optim_plots.contour_levels(Z, 16)
-        self._static.append(
-            ax.contourf(X, Y, Z, levels=levels, cmap="Greys_r", alpha=0.4, extend="both")
-        )
-        mx, my = zip(*ls.minima, strict=True)
-        self._static += ax.plot(mx, my, "*", ms=12, color="white", mec="black", mew=0.8, zorder=5)
-        if ls.saddles:
-            sx, sy = zip(*ls.saddles, strict=True)
-            self._static += ax.plot(
-                sx, sy, "X", ms=9, color="white", mec="black", mew=0.8, zorder=5
-            )
-        x0, x1, y0, y1 = ls.box
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_aspect("equal")
-        ax.grid(False)
+        self._static = optim_plots.surface_artists(ls, ax, n=140)
         ax.set_title(f"{ls.title}: {ls.formula}", fontsize=10)
-        top = float(np.nanmax(Z) - ls.f_min)
+        top = float(np.nanmax(ls.grid(140)[2]) - ls.f_min)
         ax_gap.set_ylim(optim_plots.GAP_FLOOR, max(10.0 * top, 1.0))
-        ax_gap.set_xlim(0, steps)
         if ax_gap.get_legend() is not None:
             ax_gap.get_legend().remove()
         if names:
-            handles = [self.artists[n]["gap"] for n in names]
-            ax_gap.legend(
-                handles=handles,
-                labels=names,
-                loc="upper right",
-                fontsize=8 if len(names) <= 5 else 7,
-                ncols=1 if len(names) <= 5 else 2,
-                frameon=True,
-                framealpha=0.85,
-            )
+            optim_plots.gap_legend(ax_gap, [self.artists[n]["gap"] for n in names], names)
 
     # -- trajectories -----------------------------------------------------------------------
     def _trajectories(
@@ -326,9 +264,8 @@ class TrajectoryExplorer(Explorer):
         }
         missing = [n for n in names if keys[n] not in self._cache]
         found = {n: self._cache.pop(keys[n]) for n in names if n not in missing}
-        if missing:
-            makers = {n: landscapes.optimizer_maker(n, **hyper) for n in missing}
-            found.update(landscapes.run_many(ls, makers, start, steps))
+        if missing:  # closed-form floats: run_many's paths at a thirtieth of the cost
+            found.update(landscapes.run_closed_form(ls, missing, start, steps, **hyper))
         for n in names:  # least recently used first: the oldest entries are dropped
             self._cache[keys[n]] = found[n]
         while len(self._cache) > _CACHE_SIZE:
@@ -357,17 +294,21 @@ class TrajectoryExplorer(Explorer):
         hyper = {"lr_gd": lr_gd, "lr_adaptive": lr_adaptive, "beta1": beta1, "beta2": beta2}
         start = (float(x0), float(y0))
         self.trajectories = trajs = self._trajectories(ls, names, hyper, start, steps)
-        bg_key = (ls.name, tuple(names), steps)
+        bg_key = (ls.name, tuple(names))
         if bg_key != self._bg_key:  # the layout stays as first solved: same box, same axes
-            self._draw_static(ls, names, steps)
+            self._draw_surface(ls, names)
             self._bg_key = bg_key
-            self._background = None
+            self.invalidate()
+        if steps != self._steps_drawn:  # only the loss-gap panel's x-axis changes
+            self.axes[1].set_xlim(0, steps)
+            self._steps_drawn = steps
+            self.invalidate(axes=self.axes[1])
         self.start_mark.set_data([start[0]], [start[1]])
         self.step_line.set_xdata([step, step])
-        drawn = (bg_key, start, tuple(id(t) for t in trajs.values()))
+        drawn = (bg_key, steps, start, tuple(id(t) for t in trajs.values()))
         if drawn != self._drawn:  # new paths: the settings layer must be drawn again
             self._drawn = drawn
-            self._settings_bg = None
+            self.invalidate(layer=0)
         f_min = ls.f_min
         rows, notes = [], []
         for name, a in self.artists.items():
@@ -454,37 +395,3 @@ class TrajectoryExplorer(Explorer):
             f"<div><b>step {step}</b></div><table style='{style}' cellpadding='3'>"
             f"{head}{''.join(rows)}</table>"
         )
-
-    # -- rendering ------------------------------------------------------------------------
-    def render_png(self) -> bytes:
-        """Draw in layers from cached backgrounds, then encode a PNG.
-
-        Layer 1 (contours, axes, legend) is rendered only after ``draw`` dropped it (a new
-        surface, selection or step count); layer 2 adds what the settings decide (the full
-        paths, the loss curves, the start) and is cached too; a step move draws only the
-        heads, trails and arrows on top of layer 2.
-        """
-        canvas = self.fig.canvas
-        if self._background is None:
-            canvas.draw()
-            if self._layout_pending:
-                self.fig.set_layout_engine("none")
-                self._layout_pending = False
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._settings_bg = None
-        if self._settings_bg is None:
-            canvas.restore_region(self._background)
-            for artist in self._settings_artists:
-                if artist.get_visible():
-                    artist.axes.draw_artist(artist)
-            self._settings_bg = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._settings_bg)
-        for artist in self._step_artists:
-            if artist.get_visible():
-                artist.axes.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
